@@ -1,0 +1,151 @@
+/**
+ * Every error tend reports, declared once: its code, the sentence built from its data, the
+ * JSON-RPC error code, the HTTP status and the CLI exit status. Adapters render a TendError;
+ * they never invent their own wording. docs/errors.md mirrors this table (a test checks it).
+ */
+
+type Data = Readonly<Record<string, unknown>>;
+
+interface ErrorEntry {
+  readonly message: (data: Data) => string;
+  readonly rpc: number;
+  readonly http: number;
+  /** CLI exit status: 1 failed, 2 bad usage, 3 not found, 4 timed out. */
+  readonly exit: 1 | 2 | 3 | 4;
+}
+
+const q = (v: unknown) => JSON.stringify(v);
+
+export const errors = {
+  TEND_CONFIG_INVALID: {
+    message: (d) => `invalid config ${d.file ?? ''}:\n${String(d.details ?? '')}`.trim(),
+    rpc: -32602,
+    http: 400,
+    exit: 1,
+  },
+  TEND_CONFIG_NOT_FOUND: {
+    message: (d) => `no config found: ${String(d.detail)}`,
+    rpc: -32001,
+    http: 404,
+    exit: 3,
+  },
+  TEND_NAME_INVALID: {
+    message: (d) => `invalid name ${q(d.name)}: ${String(d.why)}`,
+    rpc: -32602,
+    http: 400,
+    exit: 2,
+  },
+  TEND_SERVICE_NOT_FOUND: {
+    message: (d) => `service ${q(d.name)} not found`,
+    rpc: -32004,
+    http: 404,
+    exit: 3,
+  },
+  TEND_SERVICE_EXISTS: {
+    message: (d) => `service ${q(d.name)} already exists`,
+    rpc: -32009,
+    http: 409,
+    exit: 1,
+  },
+  TEND_SERVICE_PROTECTED: {
+    message: (d) => `service ${q(d.name)} is of class "system" and is protected from ${String(d.action)}`,
+    rpc: -32010,
+    http: 409,
+    exit: 1,
+  },
+  TEND_USER_NEEDS_ROOT: {
+    message: (d) =>
+      `service ${q(d.name)} sets user/group, which needs tend to run as root (it runs as uid ${String(d.uid)})`,
+    rpc: -32011,
+    http: 400,
+    exit: 1,
+  },
+  TEND_USER_UNKNOWN: {
+    message: (d) => `service ${q(d.name)}: unknown ${String(d.kind)} ${q(d.value)}`,
+    rpc: -32011,
+    http: 400,
+    exit: 1,
+  },
+  TEND_SIGNAL_INVALID: {
+    message: (d) => `unknown signal ${q(d.signal)} (signals are names like "SIGTERM", "TERM" or numbers)`,
+    rpc: -32602,
+    http: 400,
+    exit: 2,
+  },
+  TEND_SPAWN_FAILED: {
+    message: (d) => `could not start ${q(d.name)}: ${String(d.why)}`,
+    rpc: -32012,
+    http: 500,
+    exit: 1,
+  },
+  TEND_SHUTTING_DOWN: {
+    message: () => 'tend is shutting down',
+    rpc: -32013,
+    http: 503,
+    exit: 1,
+  },
+  TEND_DAEMON_RUNNING: {
+    message: (d) => `another tend already serves ${String(d.socket)} (pid ${String(d.pid ?? 'unknown')})`,
+    rpc: -32014,
+    http: 409,
+    exit: 1,
+  },
+  TEND_DAEMON_UNREACHABLE: {
+    message: (d) => `no tend is running at ${String(d.socket)}${d.why ? ` (${String(d.why)})` : ''}`,
+    rpc: -32015,
+    http: 503,
+    exit: 3,
+  },
+  TEND_STATE_CORRUPT: {
+    message: (d) =>
+      `state file ${String(d.file)} is corrupt (${String(d.why)}); moved aside to ${String(d.movedTo)}`,
+    rpc: -32016,
+    http: 500,
+    exit: 1,
+  },
+  TEND_TIMEOUT: {
+    message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
+    rpc: -32017,
+    http: 504,
+    exit: 4,
+  },
+  TEND_RPC_ERROR: {
+    message: (d) => String(d.message),
+    rpc: -32603,
+    http: 500,
+    exit: 1,
+  },
+  TEND_USAGE: {
+    message: (d) => String(d.message),
+    rpc: -32602,
+    http: 400,
+    exit: 2,
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof errors;
+
+export class TendError extends Error {
+  readonly code: ErrorCode;
+  readonly data: Data;
+
+  constructor(code: ErrorCode, data: Data = {}, options?: { cause?: unknown }) {
+    super(errors[code].message(data), options);
+    this.name = 'TendError';
+    this.code = code;
+    this.data = data;
+  }
+}
+
+export function isTendError(e: unknown): e is TendError {
+  return e instanceof TendError;
+}
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errors, code);
+}
+
+/** The total that makes a `switch` on a union fail to compile when a case is missing. */
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}

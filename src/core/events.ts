@@ -1,0 +1,55 @@
+/**
+ * The events the kernel emits. Every state change is one `state` event with its reason; the
+ * CLI, the RPC stream, logs and metrics are all fed from these and keep no state of their own.
+ */
+import type { ServiceState } from './lifecycle.ts';
+
+export type SupervisorEvent =
+  | {
+      readonly type: 'state';
+      readonly service: string;
+      readonly from: ServiceState;
+      readonly to: ServiceState;
+      readonly reason: string;
+      readonly at: number;
+      readonly pid: number | null;
+    }
+  | { readonly type: 'spawn'; readonly service: string; readonly pid: number; readonly at: number }
+  | {
+      readonly type: 'exit';
+      readonly service: string;
+      readonly pid: number;
+      readonly code: number | null;
+      readonly signal: NodeJS.Signals | null;
+      readonly at: number;
+    }
+  | { readonly type: 'added'; readonly service: string; readonly at: number }
+  | { readonly type: 'removed'; readonly service: string; readonly at: number };
+
+export type SupervisorEventType = SupervisorEvent['type'];
+
+/** A minimal typed listener set: listeners are called in order; one that throws is isolated. */
+export class Listeners<T> {
+  #fns = new Set<(value: T) => void>();
+
+  add(fn: (value: T) => void): () => void {
+    this.#fns.add(fn);
+    return () => this.#fns.delete(fn);
+  }
+
+  emit(value: T): void {
+    for (const fn of this.#fns) {
+      try {
+        fn(value);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  get size(): number {
+    return this.#fns.size;
+  }
+}

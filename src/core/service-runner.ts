@@ -1,0 +1,316 @@
+/**
+ * Drives one service instance: feeds events through the lifecycle table and carries out the
+ * effects it returns (spawn, signal, timers). Events are queued and handled one at a time, so
+ * an effect that produces an event (a spawn that fails at once) never re-enters the table.
+ */
+
+import { LineSplitter } from '../logs/line-splitter.ts';
+import type { LogLine, LogStream } from '../logs/log-line.ts';
+import { isGroupAlive, signalGroup } from '../process/group.ts';
+import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import { unreachable } from './errors.ts';
+import type { SupervisorEvent } from './events.ts';
+import {
+  type Effect,
+  type ExitVerdict,
+  initialLifecycle,
+  type Lifecycle,
+  type ServiceEvent,
+  type ServiceState,
+  transition,
+} from './lifecycle.ts';
+import { decideRestart, describeExit, emptyHistory, type RestartHistory } from './restart-policy.ts';
+import type { ServiceSpec } from './service-spec.ts';
+
+export interface RunnerHost {
+  readonly clock: Clock;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  emit(event: SupervisorEvent): void;
+  log(line: LogLine): void;
+  /** Whether this service must still wait for dependencies before it may spawn. */
+  awaiting(name: string): boolean;
+}
+
+export interface LastExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly at: number;
+}
+
+/** How often the rest of a group is checked after its leader exited during a stop. */
+const groupPollMs = 20;
+
+export class ServiceRunner {
+  readonly name: string;
+  readonly index: number;
+  #spec: ServiceSpec;
+  readonly #host: RunnerHost;
+  #lc: Lifecycle = initialLifecycle;
+  #reason = 'added';
+  #since: number;
+  #history: RestartHistory = emptyHistory;
+  #proc: SpawnedProcess | null = null;
+  /** The PID that leads the current (or last) process group; kept until the group is gone. */
+  #pgid: number | null = null;
+  #startedAt: number | null = null;
+  #lastExit: LastExit | null = null;
+  #timers: TimerHandle[] = [];
+  #groupPoll: TimerHandle | null = null;
+  #queue: ServiceEvent[] = [];
+  #busy = false;
+  #waiters = new Set<() => void>();
+
+  constructor(spec: ServiceSpec, index: number, name: string, host: RunnerHost) {
+    this.#spec = spec;
+    this.index = index;
+    this.name = name;
+    this.#host = host;
+    this.#since = host.clock.now();
+  }
+
+  get spec(): ServiceSpec {
+    return this.#spec;
+  }
+  set spec(spec: ServiceSpec) {
+    this.#spec = spec;
+  }
+  get state(): ServiceState {
+    return this.#lc.state;
+  }
+  get reason(): string {
+    return this.#reason;
+  }
+  get since(): number {
+    return this.#since;
+  }
+  get pid(): number | null {
+    return this.#proc?.running ? this.#proc.pid : null;
+  }
+  /** The process group to measure or signal: alive while the state says a process runs. */
+  get pgid(): number | null {
+    return this.#pgid;
+  }
+  get startedAt(): number | null {
+    return this.#startedAt;
+  }
+  get restarts(): number {
+    return this.#history.total;
+  }
+  get lastExit(): LastExit | null {
+    return this.#lastExit;
+  }
+
+  start(): void {
+    this.#send({ type: 'start', awaiting: this.#host.awaiting(this.name) });
+  }
+  stop(): void {
+    this.#send({ type: 'stop' });
+  }
+  restart(): void {
+    this.#send({ type: 'restart', awaiting: this.#host.awaiting(this.name) });
+  }
+  depsMet(): void {
+    this.#send({ type: 'deps-met' });
+  }
+  depFailed(why: string): void {
+    this.#send({ type: 'dep-failed', why });
+  }
+
+  /** Sends a signal to the whole group; false when nothing runs. */
+  kill(signal: NodeJS.Signals): boolean {
+    return this.#pgid !== null && this.#isLive() && signalGroup(this.#pgid, signal);
+  }
+
+  /** Resolves once the service rests: inactive, exited or failed. */
+  settled(): Promise<void> {
+    if (this.#isAtRest()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.#isAtRest()) return;
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  #isAtRest(): boolean {
+    const s = this.#lc.state;
+    return s === 'inactive' || s === 'exited' || s === 'failed';
+  }
+
+  #isLive(): boolean {
+    const s = this.#lc.state;
+    return s === 'starting' || s === 'running' || s === 'stopping';
+  }
+
+  #send(event: ServiceEvent): void {
+    this.#queue.push(event);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (let e = this.#queue.shift(); e; e = this.#queue.shift()) this.#handle(e);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #handle(event: ServiceEvent): void {
+    const step = transition(this.#lc, event);
+    if (step.kind === 'nop') return;
+    const from = this.#lc.state;
+    this.#lc = step.next;
+    this.#reason = step.reason;
+    const at = this.#host.clock.now();
+    if (from !== step.next.state) this.#since = at;
+    for (const effect of step.effects) this.#apply(effect);
+    this.#host.emit({
+      type: 'state',
+      service: this.name,
+      from,
+      to: step.next.state,
+      reason: step.reason,
+      at,
+      pid: this.pid,
+    });
+    for (const w of [...this.#waiters]) w();
+  }
+
+  #apply(effect: Effect): void {
+    switch (effect.type) {
+      case 'spawn':
+        return this.#spawn();
+      case 'signal-group':
+        if (this.#pgid !== null) signalGroup(this.#pgid, this.#spec.stopSignal);
+        return;
+      case 'kill-group':
+        if (this.#pgid !== null) signalGroup(this.#pgid, 'SIGKILL');
+        return;
+      case 'arm-stop-timeout':
+        return this.#timer(this.#spec.stopTimeoutMs, 'stopping', () => ({ type: 'stop-timeout' }));
+      case 'await-group':
+        return this.#awaitGroup();
+      case 'schedule-restart':
+        return this.#timer(effect.delayMs, 'backoff', () => ({
+          type: 'backoff-elapsed',
+          awaiting: this.#host.awaiting(this.name),
+        }));
+      case 'cancel-timers':
+        for (const t of this.#timers) t.cancel();
+        this.#timers = [];
+        this.#groupPoll?.cancel();
+        this.#groupPoll = null;
+        return;
+      default:
+        return unreachable(effect);
+    }
+  }
+
+  /** A timer that only fires into the state that armed it: a stale one is a no-op. */
+  #timer(ms: number, state: ServiceState, event: () => ServiceEvent): void {
+    const armedIn = this.#lc;
+    const handle = this.#host.clock.setTimer(ms, () => {
+      this.#timers = this.#timers.filter((t) => t !== handle);
+      if (this.#lc === armedIn || this.#lc.state === state) this.#send(event());
+    });
+    this.#timers.push(handle);
+  }
+
+  #awaitGroup(): void {
+    // the leader's exit comes as its own event; only then is the rest of the group watched
+    if (this.#proc?.running || this.#groupPoll) return;
+    const poll = () => {
+      this.#groupPoll = null;
+      if (this.#lc.state !== 'stopping') return;
+      if (this.#pgid !== null && isGroupAlive(this.#pgid)) {
+        // members outlive the leader only in this rare case; no event tells us they are gone
+        this.#groupPoll = this.#host.clock.setTimer(groupPollMs, poll);
+        return;
+      }
+      this.#pgid = null;
+      this.#send({ type: 'group-gone', awaiting: this.#host.awaiting(this.name) });
+    };
+    poll();
+  }
+
+  #spawn(): void {
+    const spec = this.#spec;
+    const env = {
+      ...this.#host.baseEnv,
+      ...spec.env,
+      TEND_SERVICE: this.name,
+      TEND_INSTANCE: String(this.index),
+    };
+    let proc: SpawnedProcess | null = null;
+    const startedAt = this.#host.clock.now();
+    proc = spawnProcess(
+      { name: this.name, argv: spec.argv, cwd: spec.cwd, env, user: spec.user, group: spec.group },
+      (end) => this.#onEnd(proc, end, startedAt),
+    );
+    this.#proc = proc;
+    if (!proc) return;
+    this.#pgid = proc.pid;
+    this.#startedAt = startedAt;
+    this.#capture(proc.stdout, 'stdout');
+    this.#capture(proc.stderr, 'stderr');
+    this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
+    // without a readiness check a service is ready once spawned
+    queueMicrotask(() => {
+      if (this.#proc === proc && this.#lc.state === 'starting') this.#send({ type: 'ready' });
+    });
+  }
+
+  #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
+    const splitter = new LineSplitter((text) =>
+      this.#host.log({ service: this.name, stream: name, text, at: this.#host.clock.now() }),
+    );
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.on('end', () => splitter.end());
+    stream.on('error', () => splitter.end());
+  }
+
+  #onEnd(proc: SpawnedProcess | null, end: ProcessEnd, startedAt: number): void {
+    const now = this.#host.clock.now();
+    if (end.kind === 'error') {
+      // only a process that never ran reports an error instead of an exit
+      if (this.#lc.state === 'starting' && this.#proc === proc) {
+        this.#pgid = null;
+        this.#send({ type: 'spawn-failed', why: `could not start: ${end.why}` });
+      }
+      return;
+    }
+    if (proc === null || this.#proc !== proc) return;
+    this.#lastExit = { code: end.code, signal: end.signal, at: now };
+    this.#host.emit({
+      type: 'exit',
+      service: this.name,
+      pid: proc.pid,
+      code: end.code,
+      signal: end.signal,
+      at: now,
+    });
+    const status = describeExit(end.code, end.signal);
+    let verdict: ExitVerdict = { kind: 'exited' };
+    if (this.#lc.state === 'starting' || this.#lc.state === 'running') {
+      const decided = decideRestart(this.#spec, this.#history, { ...end, ranMs: now - startedAt }, now);
+      this.#history = decided.history;
+      verdict = decided.verdict;
+    }
+    this.#send({ type: 'exited', status, verdict });
+  }
+
+  /** A failure that is not an exit (start timeout, health) decided by the same policy. */
+  failureVerdict(): ExitVerdict {
+    const now = this.#host.clock.now();
+    const ranMs = this.#startedAt === null ? 0 : now - this.#startedAt;
+    const decided = decideRestart(
+      this.#spec,
+      this.#history,
+      { code: null, signal: null, ranMs, forcedFailure: true },
+      now,
+    );
+    this.#history = decided.history;
+    return decided.verdict;
+  }
+}

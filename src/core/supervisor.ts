@@ -1,0 +1,353 @@
+/**
+ * The kernel's entry point: holds the services, runs their instances, and emits one stream of
+ * events and one of log lines. Every interface (CLI, RPC, HTTP, scripts) drives this API.
+ */
+
+import type { LogLine } from '../logs/log-line.ts';
+import { groupStats } from '../process/proc.ts';
+import { resolveIdentity } from '../process/spawn.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { TendError } from './errors.ts';
+import { Listeners, type SupervisorEvent } from './events.ts';
+import type { ServiceState } from './lifecycle.ts';
+import { assertValidName, instanceName } from './names.ts';
+import { matchPattern } from './selection.ts';
+import { type LastExit, ServiceRunner } from './service-runner.ts';
+import type { ServiceSpec } from './service-spec.ts';
+
+export interface SupervisorOptions {
+  readonly clock?: Clock;
+  /** The environment services inherit before their own `env`; defaults to tend's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ServiceStatus {
+  readonly name: string;
+  readonly base: string;
+  readonly instance: number;
+  readonly state: ServiceState;
+  readonly reason: string;
+  /** When the service entered its current state. */
+  readonly since: number;
+  readonly pid: number | null;
+  readonly startedAt: number | null;
+  readonly uptimeMs: number;
+  readonly restarts: number;
+  readonly lastExit: LastExit | null;
+  readonly class: ServiceSpec['class'];
+  readonly critical: boolean;
+  readonly command: string;
+}
+
+export interface ServiceStats {
+  readonly name: string;
+  readonly pids: readonly number[];
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+  readonly uptimeMs: number;
+  readonly restarts: number;
+  readonly lastExit: LastExit | null;
+}
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const restingStates: readonly ServiceState[] = ['inactive', 'exited', 'failed'];
+
+export class Supervisor {
+  readonly events = new Listeners<SupervisorEvent>();
+  readonly logs = new Listeners<LogLine>();
+  readonly clock: Clock;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  /** Definitions in the order they were added; runners per definition. */
+  readonly #specs = new Map<string, ServiceSpec>();
+  readonly #runners = new Map<string, ServiceRunner[]>();
+  /** Instance names in the order they were last started, for reverse-order shutdown. */
+  #startOrder: string[] = [];
+  #closing = false;
+  readonly #cpuSamples = new Map<string, { at: number; cpu: number }>();
+
+  constructor(options: SupervisorOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.#env = options.env ?? process.env;
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  specs(): ServiceSpec[] {
+    return [...this.#specs.values()];
+  }
+
+  spec(name: string): ServiceSpec {
+    const spec = this.#specs.get(name);
+    if (!spec) throw new TendError('TEND_SERVICE_NOT_FOUND', { name });
+    return spec;
+  }
+
+  #all(): ServiceRunner[] {
+    return [...this.#runners.values()].flat();
+  }
+
+  /** Adds a service (all its instances); starts it when `start` is true and it is autostart. */
+  add(spec: ServiceSpec, { start = true } = {}): ServiceStatus[] {
+    this.#assertOpen();
+    assertValidName(spec.name);
+    if (this.#specs.has(spec.name) || this.#all().some((r) => r.name === spec.name)) {
+      throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
+    }
+    resolveIdentity(spec);
+    this.#specs.set(spec.name, spec);
+    const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
+    this.#runners.set(spec.name, runners);
+    this.events.emit({ type: 'added', service: spec.name, at: this.clock.now() });
+    if (start && spec.autostart) for (const r of runners) this.#start(r);
+    return runners.map((r) => this.#status(r));
+  }
+
+  /** Replaces a definition; instances that were active restart with the new one. */
+  async update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+    this.#assertOpen();
+    const old = this.spec(spec.name);
+    resolveIdentity(spec);
+    const runners = this.#runners.get(spec.name) ?? [];
+    const active = runners.some((r) => !restingStates.includes(r.state));
+    const renamed = (old.instances === 1) !== (spec.instances === 1);
+    const dropped = renamed ? runners : runners.slice(spec.instances);
+    const kept = renamed ? [] : runners.slice(0, spec.instances);
+    for (const r of dropped) r.stop();
+    await Promise.all(dropped.map((r) => this.#settle(r, options)));
+    this.#specs.set(spec.name, spec);
+    const added = Array.from({ length: spec.instances - kept.length }, (_, i) =>
+      this.#makeRunner(spec, kept.length + i),
+    );
+    this.#runners.set(spec.name, [...kept, ...added]);
+    for (const r of kept) {
+      r.spec = spec;
+      if (!restingStates.includes(r.state)) this.#start(r, true);
+    }
+    if (active || (spec.autostart && renamed)) for (const r of added) this.#start(r);
+    return this.status(spec.name);
+  }
+
+  /** Stops every instance and forgets the service. */
+  async remove(name: string, options: WaitOptions = {}): Promise<void> {
+    const spec = this.spec(name);
+    const runners = this.#runners.get(spec.name) ?? [];
+    for (const r of runners) r.stop();
+    await Promise.all(runners.map((r) => this.#settle(r, options)));
+    this.#specs.delete(spec.name);
+    this.#runners.delete(spec.name);
+    const names = new Set(runners.map((r) => r.name));
+    this.#startOrder = this.#startOrder.filter((n) => !names.has(n));
+    this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
+  }
+
+  /** Resolves names, bases, globs and `all` to instances; an unknown name is an error. */
+  select(patterns: readonly string[]): ServiceRunner[] {
+    const all = this.#all();
+    const picked = new Set<ServiceRunner>();
+    for (const p of patterns) {
+      const hits = matchPattern(all, p);
+      if (hits.length === 0 && p !== 'all') throw new TendError('TEND_SERVICE_NOT_FOUND', { name: p });
+      for (const h of hits) picked.add(h);
+    }
+    return [...picked];
+  }
+
+  start(patterns: readonly string[]): ServiceStatus[] {
+    this.#assertOpen();
+    const runners = this.select(patterns);
+    for (const r of runners) this.#start(r);
+    return runners.map((r) => this.#status(r));
+  }
+
+  stop(patterns: readonly string[]): ServiceStatus[] {
+    const runners = this.select(patterns);
+    for (const r of runners) r.stop();
+    return runners.map((r) => this.#status(r));
+  }
+
+  restart(patterns: readonly string[]): ServiceStatus[] {
+    this.#assertOpen();
+    const runners = this.select(patterns);
+    for (const r of runners) this.#start(r, true);
+    return runners.map((r) => this.#status(r));
+  }
+
+  /** Sends a signal to each selected service's process group; returns those that had one. */
+  kill(patterns: readonly string[], signal: NodeJS.Signals): string[] {
+    return this.select(patterns)
+      .filter((r) => r.kill(signal))
+      .map((r) => r.name);
+  }
+
+  /** Starts every user-class service (system ones are left as they are, as with stop). */
+  startAll({ includeSystem = false } = {}): ServiceStatus[] {
+    this.#assertOpen();
+    const runners = this.#all().filter((r) => includeSystem || r.spec.class !== 'system');
+    for (const r of runners) if (restingStates.includes(r.state)) this.#start(r);
+    return runners.map((r) => this.#status(r));
+  }
+
+  /** Stops every user-class service; `system` services are protected unless included. */
+  stopAll({ includeSystem = false } = {}): ServiceStatus[] {
+    const runners = this.#inStopOrder().filter((r) => includeSystem || r.spec.class !== 'system');
+    for (const r of runners) r.stop();
+    return runners.map((r) => this.#status(r));
+  }
+
+  /** Throws when any selected service is protected; used by bulk destructive verbs. */
+  assertNotProtected(patterns: readonly string[], action: string): void {
+    for (const r of this.select(patterns)) {
+      if (r.spec.class === 'system') throw new TendError('TEND_SERVICE_PROTECTED', { name: r.name, action });
+    }
+  }
+
+  list(): ServiceStatus[] {
+    return this.#all().map((r) => this.#status(r));
+  }
+
+  status(pattern: string): ServiceStatus[] {
+    return this.select([pattern]).map((r) => this.#status(r));
+  }
+
+  /** Reads /proc for the selected services now; nothing is sampled in between. */
+  stats(patterns: readonly string[] = ['all']): ServiceStats[] {
+    const runners = this.select(patterns);
+    const now = this.clock.now();
+    const groups = groupStats(runners.flatMap((r) => (r.pgid !== null && r.pid !== null ? [r.pgid] : [])));
+    return runners.map((r) => {
+      const g = r.pgid !== null && r.pid !== null ? groups.get(r.pgid) : undefined;
+      const cpu = g?.cpuSeconds ?? 0;
+      const prev = this.#cpuSamples.get(r.name);
+      const since = prev && prev.cpu <= cpu ? prev : { at: r.startedAt ?? now, cpu: 0 };
+      const elapsed = (now - since.at) / 1000;
+      if (g) this.#cpuSamples.set(r.name, { at: now, cpu });
+      return {
+        name: r.name,
+        pids: g?.pids ?? [],
+        cpuPercent: g && elapsed > 0 ? Math.round(((cpu - since.cpu) / elapsed) * 1000) / 10 : 0,
+        rssBytes: g?.rssBytes ?? 0,
+        uptimeMs: this.#uptime(r, now),
+        restarts: r.restarts,
+        lastExit: r.lastExit,
+      };
+    });
+  }
+
+  /** Resolves when every selected service is in one of `states`. */
+  async waitFor(
+    patterns: readonly string[],
+    states: readonly ServiceState[],
+    options: WaitOptions = {},
+  ): Promise<void> {
+    const runners = this.select(patterns);
+    const done = () => runners.every((r) => states.includes(r.state));
+    if (done()) return;
+    await this.#until(done, `${patterns.join(', ')} to be ${states.join(' or ')}`, options);
+  }
+
+  /** Stops everything, system services included, in reverse order of start, and rejects new starts. */
+  async shutdown(options: WaitOptions = {}): Promise<void> {
+    this.#closing = true;
+    const runners = this.#inStopOrder();
+    for (const r of runners) r.stop();
+    await Promise.all(runners.map((r) => this.#settle(r, options)));
+  }
+
+  /** Second Ctrl-C: SIGKILL to every group at once. */
+  killAll(): void {
+    for (const r of this.#all()) r.kill('SIGKILL');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  #makeRunner(spec: ServiceSpec, index: number): ServiceRunner {
+    return new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
+      clock: this.clock,
+      baseEnv: this.#env,
+      emit: (e) => this.events.emit(e),
+      log: (l) => this.logs.emit(l),
+      awaiting: () => false,
+    });
+  }
+
+  #start(r: ServiceRunner, restart = false): void {
+    this.#startOrder = this.#startOrder.filter((n) => n !== r.name);
+    this.#startOrder.push(r.name);
+    if (restart) r.restart();
+    else r.start();
+  }
+
+  #inStopOrder(): ServiceRunner[] {
+    const all = this.#all();
+    const rank = new Map(this.#startOrder.map((n, i) => [n, i]));
+    return all.sort((a, b) => (rank.get(b.name) ?? -1) - (rank.get(a.name) ?? -1));
+  }
+
+  #settle(r: ServiceRunner, options: WaitOptions): Promise<void> {
+    return this.#race(r.settled(), `${r.name} to stop`, options);
+  }
+
+  #uptime(r: ServiceRunner, now: number): number {
+    return r.pid !== null && r.startedAt !== null ? Math.max(0, now - r.startedAt) : 0;
+  }
+
+  #status(r: ServiceRunner): ServiceStatus {
+    const now = this.clock.now();
+    return {
+      name: r.name,
+      base: r.spec.name,
+      instance: r.index,
+      state: r.state,
+      reason: r.reason,
+      since: r.since,
+      pid: r.pid,
+      startedAt: r.pid !== null ? r.startedAt : null,
+      uptimeMs: this.#uptime(r, now),
+      restarts: r.restarts,
+      lastExit: r.lastExit,
+      class: r.spec.class,
+      critical: r.spec.critical,
+      command: r.spec.commandText,
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new TendError('TEND_SHUTTING_DOWN');
+  }
+
+  #until(done: () => boolean, what: string, options: WaitOptions): Promise<void> {
+    let off = () => {};
+    const reached = new Promise<void>((resolve) => {
+      off = this.events.add(() => {
+        if (done()) resolve();
+      });
+    });
+    return this.#race(reached, what, options).finally(off);
+  }
+
+  /** Bounds a wait by an optional timeout (on the real clock) and AbortSignal. */
+  #race(promise: Promise<void>, what: string, { timeoutMs, signal }: WaitOptions): Promise<void> {
+    if (timeoutMs === undefined && !signal) return promise;
+    return new Promise((resolve, reject) => {
+      signal?.throwIfAborted();
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => reject(new TendError('TEND_TIMEOUT', { ms: timeoutMs, what })), timeoutMs);
+      const onAbort = () => reject(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      promise.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+}

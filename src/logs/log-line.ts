@@ -1,0 +1,11 @@
+/** One line of a service's output, as every log consumer (terminal, file, follower) sees it. */
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogLine {
+  readonly service: string;
+  readonly stream: LogStream;
+  readonly text: string;
+  /** When tend read the line (ms since the epoch). */
+  readonly at: number;
+}

@@ -1,0 +1,84 @@
+/**
+ * Readings from /proc, taken only when somebody asks: a process's start time (to tell a
+ * reused PID from the original), its group, CPU time and RSS, and the members of a group.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Kernel clock ticks per second (USER_HZ); 100 on every Linux architecture tend runs on. */
+const ticksPerSecond = 100;
+const pageSize = 4096;
+
+export interface ProcStat {
+  readonly pid: number;
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  /** user + system CPU time in seconds. */
+  readonly cpuSeconds: number;
+  /** Start time in clock ticks after boot (field 22): with the PID, a unique identity. */
+  readonly startTicks: number;
+  readonly rssBytes: number;
+}
+
+export function readStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  // the command name (field 2) may hold spaces and parentheses: split after the last ')'
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // f[0] is field 3 (state), so field N is f[N - 3]
+  return {
+    pid,
+    state: f[0] ?? '?',
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    cpuSeconds: (Number(f[11]) + Number(f[12])) / ticksPerSecond,
+    startTicks: Number(f[19]),
+    rssBytes: Number(f[21]) * pageSize,
+  };
+}
+
+export function listPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (Number.isInteger(pid) && pid > 0) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Live (non-zombie) members of a process group. */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const pid of listPids()) {
+    const st = readStat(pid);
+    if (st && st.pgrp === pgid && st.state !== 'Z' && st.state !== 'X') members.push(pid);
+  }
+  return members;
+}
+
+export interface GroupStats {
+  readonly pids: readonly number[];
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+}
+
+/** Sums CPU and RSS over the members of several groups in one pass over /proc. */
+export function groupStats(pgids: readonly number[]): Map<number, GroupStats> {
+  const acc = new Map<number, { pids: number[]; cpuSeconds: number; rssBytes: number }>();
+  for (const g of pgids) acc.set(g, { pids: [], cpuSeconds: 0, rssBytes: 0 });
+  if (acc.size === 0) return acc;
+  for (const pid of listPids()) {
+    const st = readStat(pid);
+    if (!st || st.state === 'Z') continue;
+    const a = acc.get(st.pgrp);
+    if (!a) continue;
+    a.pids.push(pid);
+    a.cpuSeconds += st.cpuSeconds;
+    a.rssBytes += st.rssBytes;
+  }
+  return acc;
+}

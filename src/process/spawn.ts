@@ -1,0 +1,104 @@
+/**
+ * Starts one service process as the leader of a new session and process group, with its
+ * stdout and stderr on pipes that tend reads. Errors that Node reports asynchronously (a
+ * missing program, a bad cwd) arrive through the same `onEnd` as an exit does.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { TendError } from '../core/errors.ts';
+import { resolveGroup, resolveUser } from './users.ts';
+
+export interface SpawnRequest {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly cwd: string | null;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly user: string | null;
+  readonly group: string | null;
+}
+
+export type ProcessEnd =
+  | { readonly kind: 'exit'; readonly code: number | null; readonly signal: NodeJS.Signals | null }
+  | { readonly kind: 'error'; readonly why: string };
+
+export interface SpawnedProcess {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** True until Node has seen the process exit. */
+  readonly running: boolean;
+}
+
+export interface Identity {
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** Checks user/group before any spawn, so a bad value is an error at add time, not a crash loop. */
+export function resolveIdentity(req: Pick<SpawnRequest, 'name' | 'user' | 'group'>): Identity {
+  if (req.user === null && req.group === null) return {};
+  const uid = process.getuid?.() ?? -1;
+  if (uid !== 0) throw new TendError('TEND_USER_NEEDS_ROOT', { name: req.name, uid });
+  const id: { uid?: number; gid?: number } = {};
+  if (req.user !== null) {
+    const u = resolveUser(req.user);
+    if (!u) throw new TendError('TEND_USER_UNKNOWN', { name: req.name, kind: 'user', value: req.user });
+    id.uid = u.uid;
+    id.gid = u.gid;
+  }
+  if (req.group !== null) {
+    const g = resolveGroup(req.group);
+    if (g === null)
+      throw new TendError('TEND_USER_UNKNOWN', { name: req.name, kind: 'group', value: req.group });
+    id.gid = g;
+  }
+  return id;
+}
+
+/**
+ * Spawns the process; `onEnd` is called exactly once. Returns null when the spawn failed
+ * synchronously (then `onEnd` has already been scheduled with the error).
+ */
+export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void): SpawnedProcess | null {
+  const [file, ...args] = req.argv;
+  let ended = false;
+  const end = (e: ProcessEnd) => {
+    if (ended) return;
+    ended = true;
+    onEnd(e);
+  };
+  let child: ChildProcess;
+  try {
+    const identity = resolveIdentity(req);
+    child = spawn(file ?? '', args, {
+      cwd: req.cwd ?? undefined,
+      env: req.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...identity,
+    });
+  } catch (e) {
+    queueMicrotask(() => end({ kind: 'error', why: e instanceof Error ? e.message : String(e) }));
+    return null;
+  }
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    const why = e.code === 'ENOENT' ? explainEnoent(file ?? '', req.cwd) : e.message;
+    end({ kind: 'error', why });
+  });
+  child.on('exit', (code, signal) => end({ kind: 'exit', code, signal }));
+  if (child.pid === undefined || !child.stdout || !child.stderr) return null;
+  return {
+    pid: child.pid,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+  };
+}
+
+function explainEnoent(file: string, cwd: string | null): string {
+  return cwd
+    ? `program ${JSON.stringify(file)} not found, or the working directory ${JSON.stringify(cwd)} does not exist`
+    : `program ${JSON.stringify(file)} not found (is it installed and on PATH?)`;
+}
