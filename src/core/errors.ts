@@ -18,7 +18,7 @@ const q = (v: unknown) => JSON.stringify(v);
 
 export const errors = {
   TEND_CONFIG_INVALID: {
-    message: (d) => `invalid config ${d.file ?? ''}:\n${String(d.details ?? '')}`.trim(),
+    message: (d) => String(d.details ?? `invalid config ${String(d.file)}`),
     rpc: -32602,
     http: 400,
     exit: 1,

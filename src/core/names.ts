@@ -30,6 +30,10 @@ export function instanceName(base: string, index: number, count: number): string
   return count === 1 ? base : `${base}:${index}`;
 }
 
+export function instanceNames(spec: { readonly name: string; readonly instances: number }): string[] {
+  return Array.from({ length: spec.instances }, (_, i) => instanceName(spec.name, i, spec.instances));
+}
+
 export function splitInstanceName(name: string): { base: string; index: number | null } {
   const m = instancePattern.exec(name);
   return m ? { base: m[1]!, index: Number(m[2]) } : { base: name, index: null };

@@ -61,8 +61,41 @@ export const serviceDefaults = {
 /** The characters that make a command need a shell; anything else is split on blanks. */
 const shellSyntax = /[|&;<>()$`\\"'*?[\]#~{}\n]|^\s*[A-Za-z_][A-Za-z0-9_]*=/;
 
+/** Words only a shell understands, so a command starting with one needs a shell too. */
+const shellWords = new Set([
+  '.',
+  ':',
+  'alias',
+  'break',
+  'case',
+  'cd',
+  'command',
+  'continue',
+  'eval',
+  'exec',
+  'exit',
+  'export',
+  'for',
+  'if',
+  'read',
+  'readonly',
+  'return',
+  'set',
+  'shift',
+  'source',
+  'times',
+  'trap',
+  'ulimit',
+  'umask',
+  'unset',
+  'until',
+  'wait',
+  'while',
+]);
+
 export function commandArgv(command: string): string[] {
-  if (shellSyntax.test(command)) return ['/bin/sh', '-c', command];
+  const first = command.trim().split(/\s+/)[0] ?? '';
+  if (shellSyntax.test(command) || shellWords.has(first)) return ['/bin/sh', '-c', command];
   return command.trim().split(/\s+/).filter(Boolean);
 }
 

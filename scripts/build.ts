@@ -1,0 +1,28 @@
+/**
+ * Builds dist/: the CLI (dist/tend.js), the SDK (dist/index.js) and the script API
+ * (dist/init.js) as ESM bundles, split so that `tend ls` loads only the client's code.
+ * Node does not strip types inside node_modules, so an installed tend runs this output.
+ */
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
+const outdir = values.outdir ?? 'dist';
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { tend: 'src/cli/main.ts', index: 'src/index.ts', init: 'src/script/init.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // bundled CommonJS dependencies (commander) call require() for Node's built-ins
+  banner: {
+    js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
+  },
+});

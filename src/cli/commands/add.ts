@@ -1,0 +1,95 @@
+/**
+ * `tend add NAME [flags] -- CMD ARGS…` or `tend add -f FILE`. A file is validated here first,
+ * so its errors carry file:line:col; relative paths in it are made absolute against its folder
+ * before the definitions travel to tend.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseServicesFragment, readDefinitions } from '../../config/index.ts';
+import { TendError } from '../../core/errors.ts';
+import type { Cli } from '../context.ts';
+import { stateColors } from '../output/color.ts';
+
+export interface AddOptions {
+  file?: string;
+  cwd?: string;
+  env?: string[];
+  instances?: string;
+  restart?: string;
+  restartDelay?: string;
+  maxRestarts?: string;
+  stopSignal?: string;
+  stopTimeout?: string;
+  class?: string;
+  critical?: boolean;
+  user?: string;
+  start: boolean;
+}
+
+export async function run(
+  cli: Cli,
+  name: string | undefined,
+  command: string[],
+  opts: AddOptions,
+): Promise<number> {
+  const services = opts.file ? fromFile(opts.file) : fromFlags(name, command, opts);
+  const client = await cli.client();
+  const result = await client.service.add({ services, start: opts.start });
+  if (cli.json) cli.printJson(result);
+  else
+    for (const s of result)
+      cli.print(`added ${s.name} ${cli.paint(stateColors[s.state] ?? 'gray', s.state)}`);
+  return 0;
+}
+
+function fromFile(file: string): Record<string, Record<string, unknown>> {
+  const abs = path.resolve(file);
+  const text = readFileSync(abs, 'utf8');
+  const dir = path.dirname(abs);
+  // validation with locations; throws TEND_CONFIG_INVALID naming file:line:col
+  parseServicesFragment(text, abs, dir);
+  const defs = readDefinitions(text, abs);
+  for (const def of Object.values(defs)) {
+    if (typeof def.cwd === 'string') def.cwd = path.resolve(dir, def.cwd);
+    if (typeof def.env_file === 'string') def.env_file = path.resolve(dir, def.env_file);
+    if (Array.isArray(def.env_file)) def.env_file = def.env_file.map((f) => path.resolve(dir, String(f)));
+  }
+  return defs;
+}
+
+function fromFlags(
+  name: string | undefined,
+  command: string[],
+  o: AddOptions,
+): Record<string, Record<string, unknown>> {
+  if (!name || command.length === 0) {
+    throw new TendError('TEND_USAGE', {
+      message: 'usage: tend add NAME [options] -- COMMAND [ARGS…], or tend add -f FILE',
+    });
+  }
+  const def: Record<string, unknown> = command.length === 1 ? { command: command[0] } : { args: command };
+  if (o.cwd) def.cwd = path.resolve(o.cwd);
+  if (o.env) def.env = Object.fromEntries(o.env.map((kv) => splitEnv(kv)));
+  if (o.instances) def.instances = Number(o.instances);
+  if (o.restart) def.restart = o.restart;
+  if (o.restartDelay) def.restart_delay = durationValue(o.restartDelay);
+  if (o.maxRestarts) def.max_restarts = Number(o.maxRestarts);
+  if (o.stopSignal) def.stop_signal = o.stopSignal;
+  if (o.stopTimeout) def.stop_timeout = durationValue(o.stopTimeout);
+  if (o.class) def.class = o.class;
+  if (o.critical) def.critical = true;
+  if (o.user) def.user = o.user;
+  return { [name]: def };
+}
+
+function splitEnv(kv: string): [string, string] {
+  const i = kv.indexOf('=');
+  if (i <= 0)
+    throw new TendError('TEND_USAGE', { message: `--env takes KEY=VALUE, got ${JSON.stringify(kv)}` });
+  return [kv.slice(0, i), kv.slice(i + 1)];
+}
+
+/** A bare number on the command line is seconds, as in the config. */
+function durationValue(v: string): string | number {
+  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}

@@ -1,0 +1,93 @@
+/**
+ * `tend daemon [config]`: tend with its control socket in $TEND_HOME, saving services added at
+ * run time. Foreground by default (for systemd or a terminal); `-d` starts a detached copy,
+ * waits until it answers and exits. SIGTERM/SIGINT stop everything; SIGHUP reloads.
+ */
+import { spawn } from 'node:child_process';
+import { openSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { connect } from '../../client/client.ts';
+import { TendError } from '../../core/errors.ts';
+import { daemonHomeDir, layout } from '../../daemon/home.ts';
+import { startRuntime } from '../../daemon/runtime.ts';
+import { readStat } from '../../process/proc.ts';
+import type { Cli } from '../context.ts';
+import { makeLogger } from '../output/logger.ts';
+import { version } from '../version.ts';
+
+export async function run(
+  cli: Cli,
+  configArg: string | undefined,
+  opts: { detach?: boolean },
+): Promise<number> {
+  const home = layout(cli.options.home ?? daemonHomeDir());
+  const configPath = configArg ? path.resolve(configArg) : null;
+  if (opts.detach) return detach(cli, home.dir, home.socket, home.pidFile);
+  const logger = makeLogger();
+  const runtime = await startRuntime({
+    home,
+    configPath,
+    persist: true,
+    exitOnCriticalFailure: false,
+    version,
+    warn: (e) => logger.log('warn', e.message, { code: e.code }),
+  });
+  // the PID file carries the start time so a reused PID is never mistaken for this daemon
+  writeFileSync(home.pidFile, `${process.pid} ${readStat(process.pid)?.startTicks ?? 0}\n`, { mode: 0o600 });
+  logger.log('info', 'tend daemon started', { pid: process.pid, socket: home.socket, version });
+  runtime.sup.events.add((e) => {
+    if (e.type === 'state')
+      logger.log(e.to === 'failed' ? 'error' : 'info', `${e.service} ${e.to}`, { reason: e.reason });
+  });
+  const onSignal = (sig: NodeJS.Signals) => {
+    logger.log('info', `${sig}: stopping every service`);
+    runtime.shutdown(0);
+  };
+  const onHup = () => {
+    runtime.reload().then(
+      (r) => logger.log('info', 'reloaded', r),
+      (e: unknown) => logger.log('error', 'reload refused, nothing changed', { error: String(e) }),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHup);
+  const code = await runtime.done;
+  rmSync(home.pidFile, { force: true });
+  logger.log('info', 'tend daemon stopped', { code });
+  void cli;
+  return code;
+}
+
+/** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */
+async function detach(cli: Cli, dir: string, socket: string, pidFile: string): Promise<number> {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const out = openSync(path.join(dir, 'tend.log'), 'a', 0o600);
+  const args = process.argv.slice(1).filter((a) => a !== '-d' && a !== '--detach');
+  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, TEND_HOME: dir },
+  });
+  child.unref();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const client = await connect({ socket, timeoutMs: 1000 });
+      const v = await client.system.version();
+      client.close();
+      if (!cli.json) cli.print(`tend daemon running (pid ${v.pid}), socket ${socket}, pid file ${pidFile}`);
+      else cli.printJson({ pid: v.pid, socket, pid_file: pidFile });
+      return 0;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new TendError('TEND_DAEMON_UNREACHABLE', {
+          socket,
+          why: `the detached daemon did not answer; see ${path.join(dir, 'tend.log')}`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `tend up [config]`: the stack in the foreground. Ctrl-C or SIGTERM stops every service
+ * gracefully (reverse order of start); a second Ctrl-C kills them at once. Exits 0 after a
+ * clean stop, 1 when a critical service failed. Also serves .tend/tend.sock for other terminals.
+ */
+import path from 'node:path';
+import { findConfig } from '../../config/index.ts';
+import { instanceNames } from '../../core/names.ts';
+import { layout, projectHomeDir } from '../../daemon/home.ts';
+import { startRuntime } from '../../daemon/runtime.ts';
+import type { Cli } from '../context.ts';
+import { UpPrinter } from '../output/up-printer.ts';
+import { version } from '../version.ts';
+
+export async function run(cli: Cli, configArg: string | undefined, opts: { only?: string }): Promise<number> {
+  const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
+  const home = layout(cli.options.home ?? projectHomeDir(path.dirname(configPath)));
+  const only = opts.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const write = (t: string) => {
+    cli.out.write(t);
+  };
+  let p = new UpPrinter(write, cli.paint, []);
+  const runtime = await startRuntime({
+    home,
+    configPath,
+    only,
+    persist: false,
+    exitOnCriticalFailure: true,
+    version,
+    warn: (e) => p.tend(e.message, true),
+    attach: (sup, services) => {
+      // every instance name is known before anything starts, so prefixes line up from the first line
+      p = new UpPrinter(
+        write,
+        cli.paint,
+        services.flatMap((s) => instanceNames(s)),
+      );
+      sup.logs.add((l) => p.line(l));
+      sup.events.add((e) => p.event(e));
+    },
+  });
+  p.tend(`control socket: ${home.socket}`);
+
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      p.tend(`${sig}: stopping every service (again to kill at once)`);
+      runtime.shutdown(0);
+    } else {
+      p.tend(`${sig}: killing every service`, true);
+      runtime.sup.killAll();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const onHup = () => {
+    runtime.reload().then(
+      (r) =>
+        p.tend(`reloaded: added ${r.added.length}, updated ${r.updated.length}, removed ${r.removed.length}`),
+      (e: unknown) =>
+        p.tend(`reload refused, nothing changed: ${e instanceof Error ? e.message : String(e)}`, true),
+    );
+  };
+  process.on('SIGHUP', onHup);
+  const code = await runtime.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onHup);
+  p.tend(code === 0 ? 'all services stopped' : 'stopped because a critical service failed', code !== 0);
+  return code;
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * The `tend` command. Each verb's code is loaded only when that verb runs, so `tend ls`
+ * pays for the client and not for the kernel.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
+import { version } from './version.ts';
+
+type CliRun<A extends unknown[]> = (cli: Cli, ...args: A) => Promise<number>;
+
+/** Wraps a lazily loaded command: global options in, exit status out, errors reported once. */
+function action<A extends unknown[]>(load: () => Promise<{ run: CliRun<A> }>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const cli = makeCli(command.optsWithGlobals<GlobalOptions>());
+    try {
+      const mod = await load();
+      process.exitCode = await mod.run(cli, ...(args.slice(0, -1) as A));
+    } catch (e) {
+      process.exitCode = reportError(cli, e);
+    } finally {
+      await cli.close();
+    }
+  };
+}
+
+const program = new Command('tend')
+  .description(
+    'A process supervisor: services, restarts, logs and a control socket, scriptable in TypeScript.',
+  )
+  .version(version, '-V, --version')
+  .option('--socket <path>', 'the control socket to use (or TEND_SOCKET)')
+  .option('--home <dir>', "tend's home: socket, state and logs (or TEND_HOME)")
+  .option('--json', 'print results as JSON')
+  .option('--no-color', 'no colour, even on a terminal (or NO_COLOR)')
+  .exitOverride()
+  .showHelpAfterError('(run "tend --help" for usage)');
+
+program
+  .command('up')
+  .description('run the services of a config in the foreground, with their logs; Ctrl-C stops them')
+  .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
+  .option('--only <names>', 'run only these services (comma-separated)')
+  .action(action(() => import('./commands/up.ts')));
+
+program
+  .command('daemon')
+  .description('run tend in the background role: the control socket, saved services, logs to files')
+  .argument('[config]', 'config file with services to start')
+  .option('-d, --detach', 'detach from the terminal and write a PID file')
+  .action(action(() => import('./commands/daemon.ts')));
+
+program
+  .command('ls')
+  .alias('list')
+  .description('list services with state, pid, uptime, restarts, CPU and memory')
+  .action(action(() => import('./commands/ls.ts')));
+
+program
+  .command('status')
+  .description('show one service (or each instance a name, base or glob selects) in detail')
+  .argument('<name>')
+  .action(action(() => import('./commands/status.ts')));
+
+for (const [verb, summary] of [
+  ['start', 'start services (names, bases, globs, or "all")'],
+  ['stop', 'stop services (names, bases, globs, or "all": system-class services are spared)'],
+  ['restart', 'restart services'],
+] as const) {
+  program
+    .command(verb)
+    .description(summary)
+    .argument('<names...>')
+    .option('--no-wait', 'return at once instead of waiting for the change')
+    .option('--timeout <seconds>', 'how long to wait', '60')
+    .action(action(async () => ({ run: (await import('./commands/lifecycle.ts')).verb(verb) })));
+}
+
+program
+  .command('kill')
+  .description('send a signal to the process group of services')
+  .argument('<name>')
+  .argument('[signal]', 'signal name or number', 'SIGTERM')
+  .action(action(() => import('./commands/kill.ts')));
+
+program
+  .command('add')
+  .description('add a service (add NAME -- CMD ARGS…) or services from a file (add -f FILE)')
+  .argument('[name]')
+  .argument('[command...]', 'the command and its arguments, after --')
+  .option('-f, --file <file>', 'a TOML, YAML or JSON file of [services.NAME] tables')
+  .option('--cwd <dir>', 'working directory')
+  .option('-e, --env <KEY=VALUE...>', 'environment variables')
+  .option('-i, --instances <n>', 'number of instances')
+  .addOption(
+    new Option('-r, --restart <policy>', 'restart policy').choices(['always', 'on-failure', 'never']),
+  )
+  .option('--restart-delay <duration>', 'delay before a restart, e.g. 500ms, 2s')
+  .option('--max-restarts <n>', 'give up after this many restarts within restart_window')
+  .option('--stop-signal <signal>', 'signal that asks the service to stop')
+  .option('--stop-timeout <duration>', 'time between the stop signal and SIGKILL')
+  .addOption(new Option('--class <class>', 'service class').choices(['user', 'system']))
+  .option('--critical', 'tend up exits non-zero when this service fails')
+  .option('--user <user>', 'run as this user (tend must run as root)')
+  .option('--no-start', 'add without starting')
+  .action(action(() => import('./commands/add.ts')));
+
+program
+  .command('rm')
+  .alias('remove')
+  .description('stop services and forget them')
+  .argument('<names...>')
+  .action(action(() => import('./commands/rm.ts')));
+
+program
+  .command('stats')
+  .description('PIDs, CPU %, memory of the whole process group, uptime and restarts, read now')
+  .argument('[names...]')
+  .action(action(() => import('./commands/stats.ts')));
+
+program
+  .command('events')
+  .description('print events (state changes with reasons, spawns, exits) as they happen, one per line')
+  .option('--service <names...>', 'only these services')
+  .addOption(new Option('--format <format>', 'output format').choices(['json', 'tsv']).default('json'))
+  .action(action(() => import('./commands/events.ts')));
+
+program
+  .command('ping')
+  .description('check that tend answers, and where')
+  .action(action(() => import('./commands/ping.ts')));
+
+program
+  .command('shutdown')
+  .description('stop every service and exit tend')
+  .action(action(() => import('./commands/shutdown.ts')));
+
+program
+  .command('reload')
+  .description('re-read the config and apply what changed (an invalid config changes nothing)')
+  .action(action(() => import('./commands/reload.ts')));
+
+const config = program.command('config').description('check a config or print its JSON Schema');
+config
+  .command('check')
+  .description('validate a config file; exit 0 when valid, 1 with every error otherwise')
+  .argument('[file]')
+  .action(action(async () => ({ run: (await import('./commands/config.ts')).check })));
+config
+  .command('schema')
+  .description('print the JSON Schema of the config')
+  .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    // help and --version are not errors; anything else commander rejects is bad usage
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  process.exitCode = reportError(makeCli({}), e);
+});

@@ -1,0 +1,81 @@
+/**
+ * How `tend up` shows a running stack: each output line prefixed with its service's name,
+ * padded and coloured (stderr marked with `!`), and tend's own lines about spawns, exits,
+ * restarts and failures marked as tend's.
+ */
+import type { SupervisorEvent } from '../../core/events.ts';
+import type { LogLine } from '../../logs/log-line.ts';
+import { type Color, type Paint, serviceColors } from './color.ts';
+
+export class UpPrinter {
+  readonly #write: (text: string) => void;
+  readonly #paint: Paint;
+  readonly #colors = new Map<string, Color>();
+  #width: number;
+
+  constructor(write: (text: string) => void, paint: Paint, names: readonly string[]) {
+    this.#write = write;
+    this.#paint = paint;
+    this.#width = Math.max(4, ...names.map((n) => n.length));
+    names.forEach((n) => {
+      this.#colorOf(n);
+    });
+  }
+
+  #colorOf(service: string): Color {
+    const base = service.split(':')[0] ?? service;
+    let c = this.#colors.get(base);
+    if (!c) {
+      c = serviceColors[this.#colors.size % serviceColors.length] ?? 'cyan';
+      this.#colors.set(base, c);
+    }
+    return c;
+  }
+
+  #prefix(name: string, color: Color, mark: string): string {
+    if (name.length > this.#width) this.#width = name.length;
+    return `${this.#paint(color, name.padEnd(this.#width))} ${mark} `;
+  }
+
+  line(l: LogLine): void {
+    const mark = l.stream === 'stderr' ? this.#paint('red', '!') : '|';
+    this.#write(`${this.#prefix(l.service, this.#colorOf(l.service), mark)}${l.text}\n`);
+  }
+
+  /** tend's own words; null for events a person need not see. */
+  describe(e: SupervisorEvent): string | null {
+    switch (e.type) {
+      case 'spawn':
+        return `${e.service} started (pid ${e.pid})`;
+      case 'exit':
+        return e.signal
+          ? `${e.service} was killed by ${e.signal}`
+          : `${e.service} exited with code ${e.code}`;
+      case 'state':
+        if (e.to === 'backoff' || e.to === 'failed' || e.to === 'blocked') {
+          const tail = e.reason.split('; ').slice(1).join('; ') || e.reason;
+          return e.to === 'failed' ? `${e.service} failed: ${tail}` : `${e.service} ${tail}`;
+        }
+        if (e.to === 'stopping' && e.from !== 'stopping') return `${e.service} stopping (${e.reason})`;
+        if (e.to === 'stopping' && e.reason.startsWith('stop_timeout')) return `${e.service}: ${e.reason}`;
+        if (e.to === 'inactive' && e.from === 'stopping') return `${e.service} stopped`;
+        return null;
+      case 'added':
+      case 'removed':
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  event(e: SupervisorEvent): void {
+    const text = this.describe(e);
+    if (text) this.tend(text, e.type === 'state' && e.to === 'failed');
+  }
+
+  tend(text: string, bad = false): void {
+    this.#write(
+      `${this.#prefix('tend', 'gray', '>')}${bad ? this.#paint('red', text) : this.#paint('dim', text)}\n`,
+    );
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The config layer's API: load a file (or find one), validate definitions that arrive at run
+ * time, and publish the JSON Schema. It produces the kernel's ServiceSpec and nothing else.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { TendError } from '../core/errors.ts';
+import type { ServiceSpec } from '../core/service-spec.ts';
+import { findConfig } from './discover.ts';
+import type { Locator } from './locate.ts';
+import { type Format, formatOf, parseText } from './parse.ts';
+import { configSchema } from './schema.ts';
+import { specsOf, validateConfig } from './validate.ts';
+
+export { findConfig } from './discover.ts';
+export { defineConfig } from './schema.ts';
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly services: ServiceSpec[];
+}
+
+/** Loads the config at `file`, or the nearest one upwards from `cwd`. */
+export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): Promise<LoadedConfig> {
+  const abs = file ? path.resolve(cwd, file) : findConfig(cwd);
+  const dir = path.dirname(abs);
+  let data: unknown;
+  let locate: Locator | null = null;
+  const format = formatOf(abs);
+  if (format) {
+    const parsed = parseText(readText(abs), format, abs);
+    data = parsed.data;
+    locate = parsed.locate;
+  } else {
+    data = await importConfig(abs);
+  }
+  const config = validateConfig(data, abs, locate);
+  const services = specsOf(config, dir, abs);
+  return {
+    file: abs,
+    dir,
+    services: [...services, ...serviceDir(dir, new Set(services.map((s) => s.name)), abs)],
+  };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TendError('TEND_CONFIG_NOT_FOUND', {
+      detail: `${file} cannot be read (${(e as Error).message})`,
+    });
+  }
+}
+
+/** tend.config.ts/.js/.mjs: its default export (Node strips the types). */
+async function importConfig(file: string): Promise<unknown> {
+  if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
+  try {
+    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
+    return mod.default ?? {};
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new TendError('TEND_CONFIG_INVALID', {
+      file,
+      details: `${file}: the config module failed to load: ${message}`,
+      issues: [{ file, line: null, column: null, path: '', message }],
+    });
+  }
+}
+
+/** zinit style: `services/NAME.toml` (or .yaml/.json) beside the config holds service NAME. */
+function serviceDir(dir: string, taken: Set<string>, configFile: string): ServiceSpec[] {
+  const sdir = path.join(dir, 'services');
+  if (!existsSync(sdir)) return [];
+  const specs: ServiceSpec[] = [];
+  for (const entry of readdirSync(sdir).sort()) {
+    const file = path.join(sdir, entry);
+    const format = formatOf(file);
+    if (!format) continue;
+    const name = entry.replace(/\.(toml|ya?ml|json)$/i, '');
+    if (taken.has(name)) {
+      throw new TendError('TEND_CONFIG_INVALID', {
+        file,
+        details: `${file}: service "${name}" is also defined in ${configFile}`,
+        issues: [
+          {
+            file,
+            line: null,
+            column: null,
+            path: `services.${name}`,
+            message: `also defined in ${configFile}`,
+          },
+        ],
+      });
+    }
+    const parsed = parseText(readText(file), format, file);
+    const locate: Locator = (p) => parsed.locate(p.slice(2));
+    const config = validateConfig({ services: { [name]: parsed.data } }, file, locate);
+    specs.push(...specsOf(config, dir, file));
+    taken.add(name);
+  }
+  return specs;
+}
+
+/** Validates a text holding `[services.NAME]` tables (`tend add -f`), with locations. */
+export function parseServicesFragment(text: string, file: string, baseDir: string): ServiceSpec[] {
+  const format: Format = formatOf(file) ?? 'toml';
+  const parsed = parseText(text, format, file);
+  return specsOf(validateConfig(parsed.data, file, parsed.locate), baseDir, file);
+}
+
+/** The raw `services` tables of such a text, to send over the protocol as they are. */
+export function readDefinitions(text: string, file: string): Record<string, Record<string, unknown>> {
+  const { data } = parseText(text, formatOf(file) ?? 'toml', file);
+  const services = (data as { services?: Record<string, Record<string, unknown>> }).services ?? {};
+  return structuredClone(services);
+}
+
+/** Validates one service given as an object (an RPC call); paths read `services.NAME.field`. */
+export function serviceSpecFromObject(name: string, definition: unknown, baseDir: string): ServiceSpec {
+  const config = validateConfig({ services: { [name]: definition } }, `service "${name}"`, null);
+  const [spec] = specsOf(config, baseDir, `service "${name}"`);
+  if (!spec) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
+  return spec;
+}
+
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,60 @@
+/**
+ * From a validated service table (snake_case, file syntax) to the kernel's ServiceSpec: paths
+ * resolved against the config's folder, env_file read and merged under env, defaults applied.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TendError } from '../core/errors.ts';
+import { commandArgv, type ServiceSpec, serviceDefaults } from '../core/service-spec.ts';
+import { parseEnvFile } from './env-file.ts';
+import type { ServiceConfig } from './schema.ts';
+
+export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, file: string): ServiceSpec {
+  const envFiles = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
+  const fromFiles: Record<string, string> = {};
+  for (const f of envFiles) {
+    const abs = path.resolve(baseDir, f);
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(e);
+      throw new TendError('TEND_CONFIG_INVALID', {
+        file,
+        details: `${file} services.${name}.env_file: ${abs} ${why}`,
+        issues: [
+          { file, line: null, column: null, path: `services.${name}.env_file`, message: `${abs} ${why}` },
+        ],
+      });
+    }
+    Object.assign(fromFiles, parseEnvFile(text));
+  }
+  const argv = s.args ?? commandArgv(s.command ?? '');
+  const d = serviceDefaults;
+  return {
+    name,
+    argv,
+    commandText: s.command ?? argv.join(' '),
+    cwd: path.resolve(baseDir, s.cwd ?? '.'),
+    env: { ...fromFiles, ...(s.env ?? {}) },
+    user: s.user ?? null,
+    group: s.group ?? null,
+    instances: s.instances ?? d.instances,
+    class: s.class ?? d.class,
+    critical: s.critical ?? d.critical,
+    autostart: s.autostart ?? d.autostart,
+    restart: s.restart ?? d.restart,
+    restartDelayMs: s.restart_delay ?? d.restartDelayMs,
+    backoff:
+      s.backoff === false
+        ? null
+        : s.backoff
+          ? { factor: s.backoff.factor, maxDelayMs: s.backoff.max }
+          : { ...d.backoff },
+    maxRestarts: s.max_restarts ?? d.maxRestarts,
+    restartWindowMs: s.restart_window ?? d.restartWindowMs,
+    successExitCodes: s.success_exit_codes ?? [...d.successExitCodes],
+    stopSignal: s.stop_signal ?? d.stopSignal,
+    stopTimeoutMs: s.stop_timeout ?? d.stopTimeoutMs,
+  };
+}

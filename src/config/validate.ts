@@ -1,0 +1,40 @@
+/**
+ * Validates parsed config data against the schema, collecting every problem (hostile names
+ * included) into one located error, and produces the kernel's service specs.
+ */
+
+import { nameProblem } from '../core/names.ts';
+import type { ServiceSpec } from '../core/service-spec.ts';
+import { configError, describeIssue, toConfigIssues } from './issues.ts';
+import type { Locator } from './locate.ts';
+import { type Config, configSchema } from './schema.ts';
+import { toServiceSpec } from './to-spec.ts';
+
+export function validateConfig(data: unknown, file: string, locate: Locator | null): Config {
+  const found: { path: PropertyKey[]; message: string }[] = [];
+  const services = (data as { services?: unknown } | null)?.services;
+  if (services && typeof services === 'object' && !Array.isArray(services)) {
+    // names are checked on their own: the schema's refinements run only once all else is valid
+    for (const name of Object.keys(services)) {
+      const why = nameProblem(name);
+      if (why)
+        found.push({
+          path: ['services', name],
+          message: `invalid service name ${JSON.stringify(name)}: ${why}`,
+        });
+    }
+  }
+  const result = configSchema.safeParse(data ?? {}, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === 'custom' && issue.message.startsWith('invalid service name')) continue;
+      found.push(...describeIssue(issue));
+    }
+  }
+  if (found.length > 0 || !result.success) throw configError(file, toConfigIssues(file, locate, found));
+  return result.data;
+}
+
+export function specsOf(config: Config, baseDir: string, file: string): ServiceSpec[] {
+  return Object.entries(config.services).map(([name, s]) => toServiceSpec(name, s, baseDir, file));
+}

@@ -1,0 +1,144 @@
+/**
+ * The protocol table's methods carried out on a Supervisor. Each handler is a few lines: it
+ * calls the kernel and shapes the result; the kernel holds all state.
+ */
+import { randomUUID } from 'node:crypto';
+import { serviceSpecFromObject } from '../config/index.ts';
+import { TendError } from '../core/errors.ts';
+import type { ServiceState } from '../core/lifecycle.ts';
+import type { ServiceSpec } from '../core/service-spec.ts';
+import type { Supervisor } from '../core/supervisor.ts';
+import { normalizeSignal } from '../process/group.ts';
+import { openRpcDocument } from '../protocol/openrpc.ts';
+import { eventView, serviceView, statsView } from '../protocol/views.ts';
+import type { Handlers } from './rpc-server.ts';
+import type { Definition, ServiceStore } from './service-store.ts';
+
+export interface DaemonApi {
+  readonly sup: Supervisor;
+  /** Where run-time additions persist; null when nothing is persisted. */
+  readonly store: ServiceStore | null;
+  /** Relative paths in added definitions resolve against this directory. */
+  readonly baseDir: string;
+  readonly version: string;
+  reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
+  shutdown(code?: number): void;
+}
+
+const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
+const stopped: readonly ServiceState[] = ['inactive', 'exited', 'failed'];
+
+export function makeHandlers(api: DaemonApi): Handlers {
+  const { sup } = api;
+  const subscriptions = new Map<string, () => void>();
+  const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(serviceView);
+  const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
+    if (wait) await sup.waitFor(names, states, { timeoutMs: wait });
+  };
+  const specs = (services: Record<string, Definition>): ServiceSpec[] =>
+    Object.entries(services).map(([name, def]) => serviceSpecFromObject(name, def, api.baseDir));
+
+  return {
+    'system.ping': () => ({ pong: true }),
+    'system.version': () => ({ version: api.version, node: process.version, pid: process.pid }),
+    'system.shutdown': (p) => {
+      // answer first, then stop: the caller learns the request was taken
+      setImmediate(() => api.shutdown(p?.code));
+      return { ok: true };
+    },
+    'system.reload': () => api.reload(),
+    'service.list': () => sup.list().map(serviceView),
+    'service.status': (p) => sup.status(p.name).map(serviceView),
+    'service.start': async (p) => {
+      sup.start(p.names);
+      await settle(p.names, started, p.wait);
+      return list(sup.select(p.names).map((r) => r.name));
+    },
+    'service.stop': async (p) => {
+      sup.stop(p.names);
+      await settle(p.names, stopped, p.wait);
+      return list(sup.select(p.names).map((r) => r.name));
+    },
+    'service.restart': async (p) => {
+      sup.restart(p.names);
+      await settle(p.names, started, p.wait);
+      return list(sup.select(p.names).map((r) => r.name));
+    },
+    'service.kill': (p) => {
+      const signal = normalizeSignal(p.signal);
+      if (!signal) throw new TendError('TEND_SIGNAL_INVALID', { signal: p.signal });
+      return { signalled: sup.kill(p.names, signal) };
+    },
+    'service.add': async (p) => {
+      // validate every definition before adding any, so bad input changes nothing
+      const all = specs(p.services);
+      for (const s of all)
+        if (sup.specs().some((x) => x.name === s.name)) {
+          throw new TendError('TEND_SERVICE_EXISTS', { name: s.name });
+        }
+      const out = all.flatMap((s) => sup.add(s, { start: p.start }));
+      for (const [name, def] of Object.entries(p.services)) api.store?.set(name, def);
+      if (p.wait && p.start)
+        await settle(
+          all.map((s) => s.name),
+          started,
+          p.wait,
+        );
+      return p.wait ? list(all.map((s) => s.name)) : out.map(serviceView);
+    },
+    'service.update': async (p) => {
+      const [spec] = specs({ [p.name]: p.service });
+      if (!spec) throw new TendError('TEND_USAGE', { message: 'no service given' });
+      const out = await sup.update(spec, p.wait ? { timeoutMs: p.wait } : {});
+      api.store?.set(p.name, p.service);
+      return out.map(serviceView);
+    },
+    'service.remove': async (p) => {
+      const bases = [...new Set(sup.select(p.names).map((r) => r.spec.name))];
+      for (const b of bases) {
+        await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
+        api.store?.delete(b);
+      }
+      return { removed: bases };
+    },
+    'service.stats': (p) => sup.stats(p?.names ?? ['all']).map(statsView),
+    'service.start_all': async (p) => {
+      const out = sup.startAll();
+      await settle(
+        out.map((s) => s.name),
+        started,
+        p?.wait,
+      );
+      return list(out.map((s) => s.name));
+    },
+    'service.stop_all': async (p) => {
+      const out = sup.stopAll();
+      await settle(
+        out.map((s) => s.name),
+        stopped,
+        p?.wait,
+      );
+      return list(out.map((s) => s.name));
+    },
+    'events.subscribe': (p, ctx) => {
+      const subscription = randomUUID();
+      const only = p?.services ? new Set(p.services) : null;
+      const off = sup.events.add((e) => {
+        if (only && !only.has(e.service) && !only.has(e.service.split(':')[0] ?? '')) return;
+        ctx.notify('events.event', { subscription, event: eventView(e) });
+      });
+      subscriptions.set(subscription, off);
+      ctx.onClose(() => {
+        off();
+        subscriptions.delete(subscription);
+      });
+      return { subscription };
+    },
+    'events.unsubscribe': (p) => {
+      subscriptions.get(p.subscription)?.();
+      subscriptions.delete(p.subscription);
+      return { ok: true };
+    },
+    'rpc.discover': () => openRpcDocument(api.version),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * One running tend: a Supervisor with its config, the control socket, log files and, for the
+ * daemon, the services saved at run time. `tend up`, `tend daemon` (and later `tend init`)
+ * are three ways of starting this same thing.
+ */
+import { mkdirSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { loadConfig, serviceSpecFromObject } from '../config/index.ts';
+import type { TendError } from '../core/errors.ts';
+import type { ServiceSpec } from '../core/service-spec.ts';
+import { Supervisor } from '../core/supervisor.ts';
+import { FileSink } from '../logs/file-sink.ts';
+import { makeHandlers } from './handlers.ts';
+import type { HomeLayout } from './home.ts';
+import { RpcServer } from './rpc-server.ts';
+import { ServiceStore } from './service-store.ts';
+
+export interface RuntimeOptions {
+  readonly home: HomeLayout;
+  /** The config file, or null to start with no configured services. */
+  readonly configPath: string | null;
+  /** Run only these configured services (`tend up --only`). */
+  readonly only?: readonly string[];
+  /** Save services added at run time and bring them back (the daemon does). */
+  readonly persist: boolean;
+  /** Stop everything and end with status 1 when a critical service fails. */
+  readonly exitOnCriticalFailure: boolean;
+  readonly version: string;
+  /** Called with the supervisor before any service starts, to see every event from the first. */
+  readonly attach?: (sup: Supervisor, services: readonly ServiceSpec[]) => void;
+  /** Problems that do not stop tend (a corrupt state file) are reported here. */
+  readonly warn?: (error: TendError) => void;
+}
+
+export interface Runtime {
+  readonly sup: Supervisor;
+  readonly home: HomeLayout;
+  /** Resolves with the exit status once tend has shut down. */
+  readonly done: Promise<number>;
+  shutdown(code?: number): void;
+  reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { home } = options;
+  mkdirSync(home.dir, { recursive: true, mode: 0o700 });
+  const config = options.configPath ? await loadConfig(options.configPath) : null;
+  const baseDir = config?.dir ?? home.dir;
+  const pick = (specs: readonly ServiceSpec[]) =>
+    options.only ? specs.filter((s) => options.only?.includes(s.name)) : [...specs];
+  let configured = pick(config?.services ?? []);
+
+  const sup = new Supervisor();
+  options.attach?.(sup, configured);
+  const store = options.persist ? new ServiceStore(home.stateDir) : null;
+  const saved = store?.load();
+  if (saved?.problem) options.warn?.(saved.problem);
+  const savedSpecs = Object.entries(saved?.services ?? {}).map(([name, def]) =>
+    serviceSpecFromObject(name, def, baseDir),
+  );
+
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => {
+    resolveDone = resolve;
+  });
+  let closing = false;
+
+  const server = new RpcServer({
+    socketPath: home.socket,
+    handlers: makeHandlers({
+      sup,
+      store,
+      baseDir,
+      version: options.version,
+      reload,
+      shutdown: (code) => shutdown(code),
+    }),
+  });
+  // listen before anything starts: a second tend on the same home must refuse, not race
+  await server.listen();
+
+  const sink = new FileSink(home.logDir);
+  sup.logs.add((line) => sink.write(line));
+
+  if (options.exitOnCriticalFailure) {
+    sup.events.add((e) => {
+      if (e.type === 'state' && e.to === 'failed' && sup.status(e.service)[0]?.critical) shutdown(1);
+    });
+  }
+
+  const savedNames = new Set(savedSpecs.map((s) => s.name));
+  for (const spec of configured) if (!savedNames.has(spec.name)) sup.add(spec);
+  for (const spec of savedSpecs) sup.add(spec);
+
+  function shutdown(code = 0): void {
+    if (closing) return;
+    closing = true;
+    void (async () => {
+      await sup.shutdown();
+      await server.close();
+      await sink.close();
+      resolveDone(code);
+    })();
+  }
+
+  /** Re-reads the config; only services whose definition changed are touched. */
+  async function reload() {
+    if (!options.configPath) return { added: [], updated: [], removed: [] };
+    const next = pick((await loadConfig(options.configPath)).services);
+    const before = new Map(configured.map((s) => [s.name, s]));
+    const added: string[] = [];
+    const updated: string[] = [];
+    const removed: string[] = [];
+    for (const spec of next) {
+      if (store?.has(spec.name)) continue;
+      const old = before.get(spec.name);
+      if (!old) {
+        sup.add(spec);
+        added.push(spec.name);
+      } else if (!isDeepStrictEqual(old, spec)) {
+        await sup.update(spec);
+        updated.push(spec.name);
+      }
+      before.delete(spec.name);
+    }
+    for (const name of before.keys()) {
+      if (store?.has(name) || !sup.specs().some((s) => s.name === name)) continue;
+      await sup.remove(name);
+      removed.push(name);
+    }
+    configured = next;
+    return { added, updated, removed };
+  }
+
+  return { sup, home, done, shutdown, reload };
+}

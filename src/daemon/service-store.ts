@@ -1,0 +1,85 @@
+/**
+ * Services added or changed at run time, saved in the state dir so they come back when tend
+ * starts again (PM2's save/resurrect, but automatic). Written atomically (write, fsync,
+ * rename); a corrupt file is moved aside and reported, never silently dropped.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { TendError } from '../core/errors.ts';
+
+export type Definition = Readonly<Record<string, unknown>>;
+
+interface StoreFile {
+  readonly version: 1;
+  readonly services: Record<string, Definition>;
+}
+
+export class ServiceStore {
+  readonly file: string;
+  #services: Record<string, Definition> = {};
+
+  constructor(stateDir: string) {
+    this.file = path.join(stateDir, 'services.json');
+  }
+
+  /** Reads the file; a corrupt one is moved aside and the error returned for reporting. */
+  load(): { services: Record<string, Definition>; problem: TendError | null } {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return { services: {}, problem: null };
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!isStoreFile(parsed)) throw new Error('not a tend state file (version 1)');
+      this.#services = { ...parsed.services };
+      return { services: { ...this.#services }, problem: null };
+    } catch (e) {
+      const movedTo = `${this.file}.corrupt-${Date.now()}`;
+      renameSync(this.file, movedTo);
+      const why = e instanceof Error ? e.message : String(e);
+      return {
+        services: {},
+        problem: new TendError('TEND_STATE_CORRUPT', { file: this.file, why, movedTo }),
+      };
+    }
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.#services, name);
+  }
+
+  set(name: string, definition: Definition): void {
+    this.#services[name] = definition;
+    this.#save();
+  }
+
+  delete(name: string): void {
+    if (!this.has(name)) return;
+    delete this.#services[name];
+    this.#save();
+  }
+
+  #save(): void {
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const data: StoreFile = { version: 1, services: this.#services };
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+}
+
+function isStoreFile(v: unknown): v is StoreFile {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    o.version === 1 && typeof o.services === 'object' && o.services !== null && !Array.isArray(o.services)
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * The protocol table: every JSON-RPC method with its params schema, result schema and a one
+ * line summary. The server validates with it, the client derives its types from it, the CLI
+ * help and `rpc.discover` (OpenRPC) are generated from it. Names are `area.verb`.
+ */
+import { z } from 'zod';
+import { serviceStates } from '../core/lifecycle.ts';
+
+const name = z.string().min(1).max(200).describe('a service name, base name, glob or "all"');
+const names = z.array(name).min(1).max(1000);
+const wait = z
+  .number()
+  .min(0)
+  .max(3_600_000)
+  .optional()
+  .describe('wait up to this many ms for the change to complete (0 or absent: do not wait)');
+
+export const lastExit = z
+  .object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.number() })
+  .nullable();
+
+export const serviceView = z.object({
+  name: z.string(),
+  base: z.string(),
+  instance: z.number().int(),
+  state: z.enum(serviceStates),
+  reason: z.string(),
+  since: z.number().describe('when the service entered its state, ms since the epoch'),
+  pid: z.number().int().nullable(),
+  started_at: z.number().nullable(),
+  uptime_ms: z.number(),
+  restarts: z.number().int(),
+  last_exit: lastExit,
+  class: z.enum(['user', 'system']),
+  critical: z.boolean(),
+  command: z.string(),
+});
+export type ServiceView = z.infer<typeof serviceView>;
+
+export const statsView = z.object({
+  name: z.string(),
+  pids: z.array(z.number().int()),
+  cpu_percent: z.number(),
+  rss_bytes: z.number(),
+  uptime_ms: z.number(),
+  restarts: z.number().int(),
+  last_exit: lastExit,
+});
+export type StatsView = z.infer<typeof statsView>;
+
+export const eventView = z
+  .object({
+    type: z.enum(['state', 'spawn', 'exit', 'added', 'removed']),
+    service: z.string(),
+    at: z.number(),
+  })
+  .catchall(z.unknown())
+  .describe('a kernel event: state changes carry from, to, reason and pid; exits carry code and signal');
+export type EventView = z.infer<typeof eventView>;
+
+const empty = z.object({}).strict().optional();
+const list = z.array(serviceView);
+const ok = z.object({ ok: z.literal(true) });
+
+/** A service definition as in a config file (snake_case), validated by the config schema. */
+const definition = z.record(z.string(), z.unknown()).describe('the fields of one [services.NAME] table');
+
+export const methods = {
+  'system.ping': {
+    summary: 'Check that tend answers.',
+    params: empty,
+    result: z.object({ pong: z.literal(true) }),
+  },
+  'system.version': {
+    summary: 'The version of tend and of the Node.js it runs on.',
+    params: empty,
+    result: z.object({ version: z.string(), node: z.string(), pid: z.number().int() }),
+  },
+  'system.shutdown': {
+    summary: 'Stop every service and exit.',
+    params: z.object({ code: z.number().int().optional() }).strict().optional(),
+    result: ok,
+  },
+  'system.reload': {
+    summary: 'Re-read the config file and apply what changed; an invalid config changes nothing.',
+    params: empty,
+    result: z.object({
+      added: z.array(z.string()),
+      updated: z.array(z.string()),
+      removed: z.array(z.string()),
+    }),
+  },
+  'service.list': { summary: 'Every service instance with its state.', params: empty, result: list },
+  'service.status': {
+    summary: 'The status of the instances a name selects.',
+    params: z.object({ name }).strict(),
+    result: list,
+  },
+  'service.start': {
+    summary: 'Start services (names, bases, globs or "all").',
+    params: z.object({ names, wait }).strict(),
+    result: list,
+  },
+  'service.stop': { summary: 'Stop services.', params: z.object({ names, wait }).strict(), result: list },
+  'service.restart': {
+    summary: 'Restart services.',
+    params: z.object({ names, wait }).strict(),
+    result: list,
+  },
+  'service.kill': {
+    summary: 'Send a signal to the process groups of services.',
+    params: z.object({ names, signal: z.union([z.string(), z.number().int()]).default('SIGTERM') }).strict(),
+    result: z.object({ signalled: z.array(z.string()) }),
+  },
+  'service.add': {
+    summary: 'Add services from definitions (as in a config file) and start them; saved across restarts.',
+    params: z
+      .object({
+        services: z.record(z.string(), definition).describe('name → definition'),
+        start: z.boolean().default(true),
+        wait,
+      })
+      .strict(),
+    result: list,
+  },
+  'service.update': {
+    summary: 'Replace the definition of a service; active instances restart with it.',
+    params: z.object({ name: z.string(), service: definition, wait }).strict(),
+    result: list,
+  },
+  'service.remove': {
+    summary: 'Stop services and forget them.',
+    params: z.object({ names, wait }).strict(),
+    result: z.object({ removed: z.array(z.string()) }),
+  },
+  'service.stats': {
+    summary: 'PIDs, CPU %, RSS of the process group, uptime, restarts and last exit, read from /proc now.',
+    params: z.object({ names: names.optional() }).strict().optional(),
+    result: z.array(statsView),
+  },
+  'service.start_all': {
+    summary: 'Start every user-class service.',
+    params: z.object({ wait }).strict().optional(),
+    result: list,
+  },
+  'service.stop_all': {
+    summary: 'Stop every user-class service; system-class services are protected.',
+    params: z.object({ wait }).strict().optional(),
+    result: list,
+  },
+  'events.subscribe': {
+    summary: 'Stream every event as `events.event` notifications; the result names the subscription.',
+    params: z
+      .object({ services: z.array(name).optional() })
+      .strict()
+      .optional(),
+    result: z.object({ subscription: z.string() }),
+  },
+  'events.unsubscribe': {
+    summary: 'End a subscription.',
+    params: z.object({ subscription: z.string() }).strict(),
+    result: ok,
+  },
+  'rpc.discover': {
+    summary: 'The OpenRPC document describing every method.',
+    params: empty,
+    result: z.record(z.string(), z.unknown()),
+  },
+} as const satisfies Record<string, MethodSpec>;
+
+export interface MethodSpec {
+  readonly summary: string;
+  readonly params: z.ZodType;
+  readonly result: z.ZodType;
+}
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+/** Notifications the server sends on subscriptions. */
+export const notifications = {
+  'events.event': z.object({ subscription: z.string(), event: eventView }),
+} as const;
+
+export function isMethodName(m: string): m is MethodName {
+  return Object.hasOwn(methods, m);
+}
