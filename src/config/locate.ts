@@ -56,9 +56,11 @@ export function tomlLocator(text: string): Locator {
       const header = /^\[\[?([^\]]+)\]\]?/.exec(line);
       if (header) {
         table = splitKey(header[1] ?? '');
-        if (isPrefix(table, segs) && table.length > bestDepth) {
+        // a header is the place of its table, and of any path that leads into it
+        const depth = isPrefix(table, segs) ? table.length : isPrefix(segs, table) ? segs.length : -1;
+        if (depth > bestDepth) {
           best = { line: i + 1, column: raw.indexOf('[') + 1 };
-          bestDepth = table.length;
+          bestDepth = depth;
         }
         return;
       }

@@ -42,8 +42,9 @@ function parseTomlText(text: string, file: string): unknown {
     return parseToml(text);
   } catch (e) {
     if (e instanceof TomlError) {
-      const first = e.message.split('\n')[0] ?? e.message;
-      throw syntaxError(file, e.line, e.column, first.replace(/^Invalid TOML document: /, ''));
+      const first = (e.message.split('\n')[0] ?? e.message).replace(/^Invalid TOML document: /, '');
+      const source = text.split('\n')[e.line - 1]?.trim();
+      throw syntaxError(file, e.line, e.column, source ? `${first} (in "${source}")` : first);
     }
     throw e;
   }

@@ -108,3 +108,23 @@ test('a second tend up in the same project refuses while the first runs; tend ls
   up.child.kill('SIGINT');
   assert.equal(await up.exited, 0);
 });
+
+test('tend config check exits 1 with the located error, 0 for a valid file; tend config schema prints JSON Schema', async (t) => {
+  const e = testEnv(t);
+  const bad = path.join(e.dir, 'tend.toml');
+  writeFileSync(bad, '[services.web]\ncommand = "a"\nrestrat = "always"\n');
+  const r = await tend(e, ['config', 'check', bad]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr.split('\n')[0],
+    `tend: ${bad}:3:1 services.web.restrat: unknown key "restrat" (did you mean "restart"?)`,
+  );
+  writeFileSync(bad, '[services.web]\ncommand = "a"\n');
+  const ok = await tend(e, ['config', 'check'], { cwd: e.dir });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /valid, 1 services/);
+  const schema = await tend(e, ['config', 'schema']);
+  assert.equal(JSON.parse(schema.stdout).type, 'object');
+  const usage = await tend(e, ['frobnicate']);
+  assert.equal(usage.code, 2);
+});
