@@ -47,12 +47,6 @@ export const errors = {
     http: 409,
     exit: 1,
   },
-  TEND_SERVICE_PROTECTED: {
-    message: (d) => `service ${q(d.name)} is of class "system" and is protected from ${String(d.action)}`,
-    rpc: -32010,
-    http: 409,
-    exit: 1,
-  },
   TEND_USER_NEEDS_ROOT: {
     message: (d) =>
       `service ${q(d.name)} sets user/group, which needs tend to run as root (it runs as uid ${String(d.uid)})`,

@@ -168,7 +168,11 @@ describe('Supervisor with real processes', () => {
     sup.stopAll();
     await sup.waitFor(['first', 'second'], ['inactive'], { timeoutMs: 5000 });
     assert.equal(sup.status('sys')[0]!.state, 'running');
-    sup.start(['first', 'second']);
+    sup.stop(['*']);
+    assert.equal(sup.status('sys')[0]!.state, 'running', 'a glob spares system services too');
+    sup.stop(['sys']);
+    await sup.waitFor(['sys'], ['inactive'], { timeoutMs: 5000 });
+    sup.start(['first', 'second', 'sys']);
     await sup.waitFor(['all'], ['running'], { timeoutMs: 5000 });
     const from = events.length;
     await sup.shutdown({ timeoutMs: 5000 });
@@ -177,7 +181,7 @@ describe('Supervisor with real processes', () => {
       .flatMap((e) =>
         e.type === 'state' && e.from !== 'stopping' && e.to === 'stopping' ? [e.service] : [],
       );
-    assert.deepEqual(stopping, ['second', 'first', 'sys']);
+    assert.deepEqual(stopping, ['sys', 'second', 'first'], 'the last started stops first');
     assert.throws(() => sup.start(['first']), { code: 'TEND_SHUTTING_DOWN' });
   });
 

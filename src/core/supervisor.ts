@@ -11,7 +11,7 @@ import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
 import type { ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName } from './names.ts';
-import { matchPattern } from './selection.ts';
+import { isGlob, matchPattern } from './selection.ts';
 import { type LastExit, ServiceRunner } from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
@@ -146,14 +146,19 @@ export class Supervisor {
     this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
   }
 
-  /** Resolves names, bases, globs and `all` to instances; an unknown name is an error. */
-  select(patterns: readonly string[]): ServiceRunner[] {
+  /**
+   * Resolves names, bases, globs and `all` to instances; an unknown name is an error. With
+   * `spareSystem`, what `all` or a glob matches leaves out class "system" services (a
+   * destructive bulk verb touches them only when they are named).
+   */
+  select(patterns: readonly string[], { spareSystem = false } = {}): ServiceRunner[] {
     const all = this.#all();
     const picked = new Set<ServiceRunner>();
     for (const p of patterns) {
       const hits = matchPattern(all, p);
       if (hits.length === 0 && p !== 'all') throw new TendError('TEND_SERVICE_NOT_FOUND', { name: p });
-      for (const h of hits) picked.add(h);
+      const bulk = p === 'all' || isGlob(p);
+      for (const h of hits) if (!(spareSystem && bulk && h.spec.class === 'system')) picked.add(h);
     }
     return [...picked];
   }
@@ -166,21 +171,21 @@ export class Supervisor {
   }
 
   stop(patterns: readonly string[]): ServiceStatus[] {
-    const runners = this.select(patterns);
+    const runners = this.select(patterns, { spareSystem: true });
     for (const r of runners) r.stop();
     return runners.map((r) => this.#status(r));
   }
 
   restart(patterns: readonly string[]): ServiceStatus[] {
     this.#assertOpen();
-    const runners = this.select(patterns);
+    const runners = this.select(patterns, { spareSystem: true });
     for (const r of runners) this.#start(r, true);
     return runners.map((r) => this.#status(r));
   }
 
   /** Sends a signal to each selected service's process group; returns those that had one. */
   kill(patterns: readonly string[], signal: NodeJS.Signals): string[] {
-    return this.select(patterns)
+    return this.select(patterns, { spareSystem: true })
       .filter((r) => r.kill(signal))
       .map((r) => r.name);
   }
@@ -198,13 +203,6 @@ export class Supervisor {
     const runners = this.#inStopOrder().filter((r) => includeSystem || r.spec.class !== 'system');
     for (const r of runners) r.stop();
     return runners.map((r) => this.#status(r));
-  }
-
-  /** Throws when any selected service is protected; used by bulk destructive verbs. */
-  assertNotProtected(patterns: readonly string[], action: string): void {
-    for (const r of this.select(patterns)) {
-      if (r.spec.class === 'system') throw new TendError('TEND_SERVICE_PROTECTED', { name: r.name, action });
-    }
   }
 
   list(): ServiceStatus[] {

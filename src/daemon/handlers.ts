@@ -33,7 +33,17 @@ export function makeHandlers(api: DaemonApi): Handlers {
   const subscriptions = new Map<string, () => void>();
   const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(serviceView);
   const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
-    if (wait) await sup.waitFor(names, states, { timeoutMs: wait });
+    if (wait && names.length) await sup.waitFor(names, states, { timeoutMs: wait });
+  };
+  /** After a verb: wait (if asked) for exactly the instances it touched, then report them. */
+  const act = async (
+    touched: readonly { name: string }[],
+    states: readonly ServiceState[],
+    wait?: number,
+  ) => {
+    const names = touched.map((s) => s.name);
+    await settle(names, states, wait);
+    return list(names);
   };
   const specs = (services: Record<string, Definition>): ServiceSpec[] =>
     Object.entries(services).map(([name, def]) => serviceSpecFromObject(name, def, api.baseDir));
@@ -49,21 +59,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'system.reload': () => api.reload(),
     'service.list': () => sup.list().map(serviceView),
     'service.status': (p) => sup.status(p.name).map(serviceView),
-    'service.start': async (p) => {
-      sup.start(p.names);
-      await settle(p.names, started, p.wait);
-      return list(sup.select(p.names).map((r) => r.name));
-    },
-    'service.stop': async (p) => {
-      sup.stop(p.names);
-      await settle(p.names, stopped, p.wait);
-      return list(sup.select(p.names).map((r) => r.name));
-    },
-    'service.restart': async (p) => {
-      sup.restart(p.names);
-      await settle(p.names, started, p.wait);
-      return list(sup.select(p.names).map((r) => r.name));
-    },
+    'service.start': (p) => act(sup.start(p.names), started, p.wait),
+    'service.stop': (p) => act(sup.stop(p.names), stopped, p.wait),
+    'service.restart': (p) => act(sup.restart(p.names), started, p.wait),
     'service.kill': (p) => {
       const signal = normalizeSignal(p.signal);
       if (!signal) throw new TendError('TEND_SIGNAL_INVALID', { signal: p.signal });
@@ -94,7 +92,7 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return out.map(serviceView);
     },
     'service.remove': async (p) => {
-      const bases = [...new Set(sup.select(p.names).map((r) => r.spec.name))];
+      const bases = [...new Set(sup.select(p.names, { spareSystem: true }).map((r) => r.spec.name))];
       for (const b of bases) {
         await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
         api.store?.delete(b);
