@@ -43,6 +43,8 @@ export interface ConnectOptions {
 
 export type Client = Api & {
   readonly socket: string;
+  /** Resolves when the connection to tend has closed (tend shut down, or close() was called). */
+  readonly closed: Promise<void>;
   call<M extends MethodName>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
   /** Every kernel event from now on, optionally only for some services. */
   events(options?: EventsOptions): AsyncIterable<EventView>;
@@ -72,6 +74,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
 
   const base = {
     socket,
+    closed: conn.closed,
     call,
     events,
     close: () => conn.close(),

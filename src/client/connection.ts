@@ -49,6 +49,11 @@ export class RpcConnection {
   readonly #streams = new Set<Stream>();
   #nextId = 0;
   #closed = false;
+  #onClosed: () => void = () => {};
+  /** Resolves when the connection has closed, from either side. */
+  readonly closed: Promise<void> = new Promise((resolve) => {
+    this.#onClosed = resolve;
+  });
 
   private constructor(socket: net.Socket, socketPath: string) {
     this.#socket = socket;
@@ -209,6 +214,7 @@ export class RpcConnection {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClosed();
     const error = new TendError('TEND_DAEMON_UNREACHABLE', { socket: this.#path, why: 'connection closed' });
     for (const p of [...this.#pending.values()]) p.reject(error);
     this.#pending.clear();

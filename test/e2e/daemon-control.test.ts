@@ -129,3 +129,18 @@ test('an unreachable daemon says where it looked and how to start one', async (t
   assert.match(r.stderr, /no tend is running at .*home\/tend\.sock/);
   assert.match(r.stderr, /hint: start one with "tend daemon"/);
 });
+
+test('tend daemon -d detaches, writes a PID file with the start time, and stops on shutdown', async (t) => {
+  const e = testEnv(t);
+  const r = await tend(e, ['daemon', '-d']);
+  assert.equal(r.code, 0, r.stderr);
+  const { readFileSync } = await import('node:fs');
+  const [pid, startTicks] = readFileSync(path.join(e.home, 'tend.pid'), 'utf8').trim().split(' ').map(Number);
+  assert.match(r.stdout, new RegExp(`tend daemon running \\(pid ${pid}\\)`));
+  assert.ok(pid && isAlive(pid));
+  const { readStat } = await import('../../src/process/proc.ts');
+  assert.equal(readStat(pid)?.startTicks, startTicks);
+  assert.equal((await tend(e, ['shutdown'])).code, 0);
+  // re-parented to init, it may linger as a zombie until init reaps it
+  assert.ok(['Z', 'X', undefined].includes(readStat(pid)?.state), 'the daemon has ended');
+});

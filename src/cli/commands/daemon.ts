@@ -4,7 +4,7 @@
  * waits until it answers and exits. SIGTERM/SIGINT stop everything; SIGHUP reloads.
  */
 import { spawn } from 'node:child_process';
-import { openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../client/client.ts';
 import { TendError } from '../../core/errors.ts';
@@ -55,13 +55,11 @@ export async function run(
   const code = await runtime.done;
   rmSync(home.pidFile, { force: true });
   logger.log('info', 'tend daemon stopped', { code });
-  void cli;
   return code;
 }
 
 /** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */
 async function detach(cli: Cli, dir: string, socket: string, pidFile: string): Promise<number> {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const out = openSync(path.join(dir, 'tend.log'), 'a', 0o600);
   const args = process.argv.slice(1).filter((a) => a !== '-d' && a !== '--detach');
