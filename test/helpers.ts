@@ -2,7 +2,7 @@
  * Shared test helpers: temp dirs cleaned after the test, and waiting on a condition with a
  * deadline instead of sleeping.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -38,3 +38,34 @@ export function isAlive(pid: number): boolean {
 
 /** PIDs of the live (non-zombie) members of a process group, read from /proc. */
 export { groupMembers } from '../src/process/proc.ts';
+
+/** A port that was free a moment ago (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * A gate a test opens when it is ready for a service to go on: the service waits for the file
+ * (`until [ -e GATE ]`), the test creates it. No sleeping on the test's side.
+ */
+export function gate(t: TestContext | { after(fn: () => void): void }): {
+  path: string;
+  open(): void;
+  wait: string;
+} {
+  const dir = tempDir(t, 'tend-gate-');
+  const file = path.join(dir, 'open');
+  return {
+    path: file,
+    open: () => writeFileSync(file, ''),
+    wait: `until [ -e '${file}' ]; do sleep 0.02; done`,
+  };
+}

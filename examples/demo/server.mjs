@@ -4,6 +4,7 @@ import http from 'node:http';
 const port = Number(process.env.PORT ?? 8089);
 let served = 0;
 const server = http.createServer((req, res) => {
+  if (req.url === '/health') return res.end('ok\n');
   served++;
   console.log(`${req.method} ${req.url} -> 200 (request ${served})`);
   res.end(`hello from the demo web server, request ${served}\n`);

@@ -78,6 +78,18 @@ for (const [verb, summary] of [
 }
 
 program
+  .command('why')
+  .description('explain the state of a service: one line per dependency and what it waits for')
+  .argument('<name>')
+  .action(action(() => import('./commands/why.ts')));
+
+program
+  .command('tree')
+  .description('draw the dependency graph with states')
+  .argument('[name]')
+  .action(action(() => import('./commands/tree.ts')));
+
+program
   .command('kill')
   .description('send a signal to the process group of services')
   .argument('<name>')

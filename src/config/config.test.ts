@@ -202,3 +202,98 @@ export default config;
     assert.equal(serviceSpecFromObject('web', { args: ['a', 'b c'] }, '/').argv[1], 'b c');
   });
 });
+
+describe('dependencies, readiness and health in config', () => {
+  test('conditions, one-shots, readiness and health become the kernel spec', async (t) => {
+    const dir = tempDir(t);
+    const file = write(
+      dir,
+      'tend.toml',
+      `[services.db]
+command = "postgres"
+ready = { tcp = "127.0.0.1:5432", interval = "100ms" }
+start_timeout = "30s"
+health = { http = "http://127.0.0.1:8080/health", interval = "5s", timeout = "1s", retries = 3 }
+
+[services.migrate]
+command = "migrate up"
+oneshot = true
+requires = ["db"]
+
+[services.web]
+command = "node web.js"
+requires = { db = "ready", migrate = "completed_successfully" }
+wants = ["cache"]
+after = ["migrate"]
+conflicts = ["maintenance"]
+ready = { log = "listening on \\\\d+" }
+
+[services.cache]
+command = "redis-server"
+start_seconds = 2
+
+[services.maintenance]
+command = "maint"
+ready = { notify = true }
+`,
+    );
+    const specs = Object.fromEntries((await loadConfig(file)).services.map((s) => [s.name, s]));
+    assert.deepEqual(specs.db?.ready, {
+      kind: 'probe',
+      probe: { kind: 'tcp', host: '127.0.0.1', port: 5432 },
+      intervalMs: 100,
+    });
+    assert.equal(specs.db?.startTimeoutMs, 30_000);
+    assert.deepEqual(specs.db?.health, {
+      probe: { kind: 'http', url: 'http://127.0.0.1:8080/health', status: null },
+      intervalMs: 5000,
+      timeoutMs: 1000,
+      retries: 3,
+      startPeriodMs: 5000,
+    });
+    assert.equal(specs.migrate?.restart, 'never');
+    assert.deepEqual(specs.migrate?.requires, { db: 'ready' });
+    assert.deepEqual(specs.web?.requires, { db: 'ready', migrate: 'completed_successfully' });
+    assert.deepEqual(specs.web?.wants, { cache: 'started' });
+    assert.deepEqual(specs.web?.ready, { kind: 'log', pattern: 'listening on \\d+' });
+    assert.deepEqual(specs.cache?.ready, { kind: 'uptime', ms: 2000 });
+    assert.deepEqual(specs.maintenance?.ready, { kind: 'notify' });
+  });
+
+  test('a cycle is a config error that names it; so is an unknown dependency', async (t) => {
+    const dir = tempDir(t);
+    const cycle = write(
+      dir,
+      'tend.toml',
+      '[services.a]\ncommand = "x"\nrequires = ["b"]\n[services.b]\ncommand = "x"\nafter = ["a"]\n',
+    );
+    assert.equal(
+      (await errorOf(cycle)).replaceAll(`${dir}/`, ''),
+      'tend.toml:1:1 services.a: dependency cycle: a → b → a',
+    );
+    const unknown = write(dir, 'tend.yaml', 'services:\n  web:\n    command: x\n    requires: [dbb]\n');
+    assert.equal(
+      (await errorOf(unknown)).replaceAll(`${dir}/`, ''),
+      'tend.yaml:4:5 services.web.requires: unknown service "dbb"',
+    );
+  });
+
+  test('a readiness check needs exactly one kind, and a valid one', async (t) => {
+    const dir = tempDir(t);
+    const two = write(dir, 'tend.toml', '[services.a]\ncommand = "x"\nready = { tcp = "h:1", log = "x" }\n');
+    assert.match(
+      await errorOf(two),
+      /services\.a\.ready: ready needs exactly one of "tcp", "http", "exec", "log", "notify", "ipc", got tcp and log/,
+    );
+    const bad = write(dir, 'tend.toml', '[services.a]\ncommand = "x"\nready = { tcp = "nohost" }\n');
+    assert.match(await errorOf(bad), /services\.a\.ready\.tcp: expected "host:port"/);
+    const regex = write(dir, 'tend.toml', '[services.a]\ncommand = "x"\nready = { log = "(" }\n');
+    assert.match(await errorOf(regex), /services\.a\.ready\.log: expected a valid regular expression/);
+    const cond = write(
+      dir,
+      'tend.toml',
+      '[services.a]\ncommand = "x"\n[services.b]\ncommand = "x"\nrequires = { a = "healthy" }\n',
+    );
+    assert.match(await errorOf(cond), /services\.b\.requires/);
+  });
+});

@@ -50,6 +50,77 @@ export const backoffSchema = z.strictObject({
   max: duration.default(30).describe('the longest delay; a run this long resets the backoff'),
 });
 
+const condition = z.enum(['started', 'ready', 'completed', 'completed_successfully']);
+/** `["db"]`, or `{ db = "ready", migrate = "completed_successfully" }`. */
+const dependencies = z.union([z.array(z.string()), z.record(z.string(), condition)]);
+
+const tcpTarget = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, {
+  message: 'expected "host:port", such as "127.0.0.1:5432"',
+});
+
+const probeKeys = ['tcp', 'http', 'exec'] as const;
+const readyKinds = [...probeKeys, 'log', 'notify', 'ipc'] as const;
+
+function exactlyOne(keys: readonly string[], what: string) {
+  return (o: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
+    const given = keys.filter((k) => o[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} needs exactly one of ${keys.map((k) => `"${k}"`).join(', ')}${given.length ? `, got ${given.join(' and ')}` : ''}`,
+      });
+    }
+  };
+}
+
+const validRegex = z.string().refine(
+  (v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a valid regular expression' },
+);
+
+export const readySchema = z
+  .strictObject({
+    tcp: tcpTarget.optional().describe('ready when host:port accepts connections'),
+    http: z.url().optional().describe('ready when the URL answers 2xx/3xx (or `status`)'),
+    status: z.number().int().min(100).max(599).optional(),
+    exec: z.string().min(1).optional().describe('ready when the command exits 0'),
+    log: validRegex.optional().describe('ready when a line of output matches this regular expression'),
+    notify: z
+      .literal(true)
+      .optional()
+      .describe('ready when the service writes a line to the fd in TEND_NOTIFY_FD'),
+    ipc: z.literal(true).optional().describe("ready when a Node child calls process.send('ready')"),
+    interval: duration.optional().describe('how often a tcp/http/exec check is retried (default 250ms)'),
+  })
+  .superRefine(exactlyOne(readyKinds, 'ready'));
+
+export const healthSchema = z
+  .strictObject({
+    tcp: tcpTarget.optional(),
+    http: z.url().optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    exec: z.string().min(1).optional(),
+    interval: duration.optional().describe('time between checks (default 10s)'),
+    timeout: duration.optional().describe('a check that takes longer fails (default 2s)'),
+    retries: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('consecutive failures that restart the service (default 3)'),
+    start_period: duration
+      .optional()
+      .describe('time after readiness before the first check (default: interval)'),
+  })
+  .superRefine(exactlyOne(probeKeys, 'health'));
+
 export const serviceSchema = z
   .strictObject({
     description: z.string().optional(),
@@ -79,6 +150,21 @@ export const serviceSchema = z
     success_exit_codes: z.array(z.number().int().min(0).max(255)).optional(),
     stop_signal: signal.optional(),
     stop_timeout: duration.optional(),
+    oneshot: z.boolean().optional().describe('runs to completion: restart = "never"'),
+    requires: dependencies
+      .optional()
+      .describe('start after these reach their condition (default "ready"); fail if they fail'),
+    wants: dependencies
+      .optional()
+      .describe('start these too and wait for them (default "started"), never fail for them'),
+    after: z.array(z.string()).optional().describe('ordering only: wait for these if they are starting'),
+    conflicts: z.array(z.string()).optional().describe('stop these when this one starts'),
+    ready: readySchema.optional(),
+    start_seconds: duration.optional().describe('without `ready`: ready after staying up this long'),
+    start_timeout: duration
+      .optional()
+      .describe('not ready this long after spawn: stopped and treated as a failure'),
+    health: healthSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.command === undefined && s.args === undefined) {

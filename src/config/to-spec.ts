@@ -5,7 +5,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TendError } from '../core/errors.ts';
-import { commandArgv, type ServiceSpec, serviceDefaults } from '../core/service-spec.ts';
+import {
+  commandArgv,
+  conditionsOf,
+  type HealthSpec,
+  type ProbeSpec,
+  type ReadySpec,
+  type ServiceSpec,
+  serviceDefaults,
+} from '../core/service-spec.ts';
 import { parseEnvFile } from './env-file.ts';
 import type { ServiceConfig } from './schema.ts';
 
@@ -43,7 +51,7 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     class: s.class ?? d.class,
     critical: s.critical ?? d.critical,
     autostart: s.autostart ?? d.autostart,
-    restart: s.restart ?? d.restart,
+    restart: s.oneshot ? 'never' : (s.restart ?? d.restart),
     restartDelayMs: s.restart_delay ?? d.restartDelayMs,
     backoff:
       s.backoff === false
@@ -56,5 +64,51 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     successExitCodes: s.success_exit_codes ?? [...d.successExitCodes],
     stopSignal: s.stop_signal ?? d.stopSignal,
     stopTimeoutMs: s.stop_timeout ?? d.stopTimeoutMs,
+    requires: conditionsOf(s.requires, 'ready'),
+    wants: conditionsOf(s.wants, 'started'),
+    after: s.after ?? [],
+    conflicts: s.conflicts ?? [],
+    ready: readySpec(s),
+    startTimeoutMs: s.start_timeout ?? d.startTimeoutMs,
+    health: s.health ? healthSpec(s.health) : null,
+  };
+}
+
+type ProbeFields = { tcp?: string; http?: string; status?: number; exec?: string };
+
+function probeSpec(p: ProbeFields): ProbeSpec | null {
+  if (p.tcp !== undefined) {
+    const i = p.tcp.lastIndexOf(':');
+    return {
+      kind: 'tcp',
+      host: p.tcp.slice(0, i).replace(/^\[(.*)\]$/, '$1'),
+      port: Number(p.tcp.slice(i + 1)),
+    };
+  }
+  if (p.http !== undefined) return { kind: 'http', url: p.http, status: p.status ?? null };
+  if (p.exec !== undefined) return { kind: 'exec', argv: commandArgv(p.exec), text: p.exec };
+  return null;
+}
+
+function readySpec(s: ServiceConfig): ReadySpec | null {
+  const r = s.ready;
+  if (!r) return s.start_seconds !== undefined ? { kind: 'uptime', ms: s.start_seconds } : null;
+  if (r.log !== undefined) return { kind: 'log', pattern: r.log };
+  if (r.notify) return { kind: 'notify' };
+  if (r.ipc) return { kind: 'ipc' };
+  const probe = probeSpec(r);
+  return probe ? { kind: 'probe', probe, intervalMs: r.interval ?? 250 } : null;
+}
+
+function healthSpec(h: NonNullable<ServiceConfig['health']>): HealthSpec | null {
+  const probe = probeSpec(h);
+  if (!probe) return null;
+  const intervalMs = h.interval ?? 10_000;
+  return {
+    probe,
+    intervalMs,
+    timeoutMs: h.timeout ?? 2000,
+    retries: h.retries ?? 3,
+    startPeriodMs: h.start_period ?? intervalMs,
   };
 }

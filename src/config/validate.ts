@@ -3,6 +3,7 @@
  * included) into one located error, and produces the kernel's service specs.
  */
 
+import { describeProblem, graphProblems } from '../core/graph.ts';
 import { nameProblem } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { configError, describeIssue, toConfigIssues } from './issues.ts';
@@ -32,7 +33,34 @@ export function validateConfig(data: unknown, file: string, locate: Locator | nu
     }
   }
   if (found.length > 0 || !result.success) throw configError(file, toConfigIssues(file, locate, found));
+  const graph = graphIssues(result.data);
+  if (graph.length > 0) throw configError(file, toConfigIssues(file, locate, graph));
   return result.data;
+}
+
+/** Dependencies on services that do not exist, and cycles, located at the field that names them. */
+function graphIssues(config: Config): { path: PropertyKey[]; message: string }[] {
+  const keysOf = (d: readonly string[] | Readonly<Record<string, string>> | undefined) =>
+    Array.isArray(d) ? d : Object.keys(d ?? {});
+  const fields = ['requires', 'wants', 'after', 'conflicts'] as const;
+  const names = new Set(Object.keys(config.services));
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  for (const [name, s] of Object.entries(config.services)) {
+    for (const field of fields) {
+      for (const dep of keysOf(s[field])) {
+        if (!names.has(dep))
+          out.push({ path: ['services', name, field], message: `unknown service "${dep}"` });
+      }
+    }
+  }
+  const nodes = Object.entries(config.services).map(([name, s]) => ({
+    name,
+    dependsOn: [...keysOf(s.requires), ...keysOf(s.wants), ...(s.after ?? [])],
+  }));
+  for (const p of graphProblems(nodes)) {
+    if (p.kind === 'cycle') out.push({ path: ['services', p.path[0] ?? ''], message: describeProblem(p) });
+  }
+  return out;
 }
 
 export function specsOf(config: Config, baseDir: string, file: string): ServiceSpec[] {

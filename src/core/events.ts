@@ -23,6 +23,13 @@ export type SupervisorEvent =
       readonly signal: NodeJS.Signals | null;
       readonly at: number;
     }
+  | {
+      readonly type: 'health';
+      readonly service: string;
+      readonly ok: boolean;
+      readonly detail: string;
+      readonly at: number;
+    }
   | { readonly type: 'added'; readonly service: string; readonly at: number }
   | { readonly type: 'removed'; readonly service: string; readonly at: number };
 

@@ -34,7 +34,7 @@ export type ServiceEvent =
   | { readonly type: 'deps-met' }
   | { readonly type: 'dep-failed'; readonly why: string }
   | { readonly type: 'spawn-failed'; readonly why: string }
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly how?: string }
   | { readonly type: 'start-timeout'; readonly verdict: ExitVerdict }
   | { readonly type: 'exited'; readonly status: string; readonly verdict: ExitVerdict }
   | { readonly type: 'health-failed'; readonly why: string; readonly verdict: ExitVerdict }
@@ -282,7 +282,7 @@ export function transition(from: Lifecycle, event: ServiceEvent): Step {
     case 'ready':
       switch (state) {
         case 'starting':
-          return move(from, 'running', 'ready');
+          return move(from, 'running', event.how ? `ready: ${event.how}` : 'ready');
         case 'running':
         case 'stopping':
           // a probe that answers late, after the service was already ready or asked to stop

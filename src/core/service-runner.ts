@@ -21,6 +21,7 @@ import {
   transition,
 } from './lifecycle.ts';
 import { decideRestart, describeExit, emptyHistory, type RestartHistory } from './restart-policy.ts';
+import { RunWatch } from './run-watch.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface RunnerHost {
@@ -60,6 +61,8 @@ export class ServiceRunner {
   #queue: ServiceEvent[] = [];
   #busy = false;
   #waiters = new Set<() => void>();
+  /** Readiness and liveness of the current run; disposed when the run ends. */
+  #watch: RunWatch | null = null;
 
   constructor(spec: ServiceSpec, index: number, name: string, host: RunnerHost) {
     this.#spec = spec;
@@ -161,10 +164,12 @@ export class ServiceRunner {
     if (step.kind === 'nop') return;
     const from = this.#lc.state;
     this.#lc = step.next;
+    if (step.next.state !== 'starting' && step.next.state !== 'running') this.#endWatch();
     this.#reason = step.reason;
     const at = this.#host.clock.now();
     if (from !== step.next.state) this.#since = at;
     for (const effect of step.effects) this.#apply(effect);
+    if (from === 'starting' && step.next.state === 'running') this.#watch?.startHealth();
     this.#host.emit({
       type: 'state',
       service: this.name,
@@ -245,7 +250,15 @@ export class ServiceRunner {
     let proc: SpawnedProcess | null = null;
     const startedAt = this.#host.clock.now();
     proc = spawnProcess(
-      { name: this.name, argv: spec.argv, cwd: spec.cwd, env, user: spec.user, group: spec.group },
+      {
+        name: this.name,
+        argv: spec.argv,
+        cwd: spec.cwd,
+        env,
+        user: spec.user,
+        group: spec.group,
+        channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
+      },
       (end) => this.#onEnd(proc, end, startedAt),
     );
     this.#proc = proc;
@@ -255,16 +268,44 @@ export class ServiceRunner {
     this.#capture(proc.stdout, 'stdout');
     this.#capture(proc.stderr, 'stderr');
     this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
-    // without a readiness check a service is ready once spawned
-    queueMicrotask(() => {
-      if (this.#proc === proc && this.#lc.state === 'starting') this.#send({ type: 'ready' });
+    this.#startWatch(proc, env);
+  }
+
+  #startWatch(proc: SpawnedProcess, env: Readonly<Record<string, string | undefined>>): void {
+    const watch = new RunWatch(this.#spec, {
+      clock: this.#host.clock,
+      env,
+      ready: (how) => {
+        if (this.#watch === watch && this.#lc.state === 'starting') this.#send({ type: 'ready', how });
+      },
+      unhealthy: (why) => {
+        if (this.#watch !== watch || this.#lc.state !== 'running') return;
+        this.#send({ type: 'health-failed', why, verdict: this.failureVerdict() });
+      },
+      health: (ok, detail) =>
+        this.#host.emit({ type: 'health', service: this.name, ok, detail, at: this.#host.clock.now() }),
     });
+    this.#watch = watch;
+    proc.notify?.on('data', (chunk: Buffer) => watch.notified(chunk));
+    proc.notify?.on('error', () => {});
+    if (this.#spec.ready?.kind === 'ipc') proc.onMessage((m) => watch.message(m));
+    const timeout = this.#spec.startTimeoutMs;
+    if (timeout !== null) {
+      this.#timer(timeout, 'starting', () => ({ type: 'start-timeout', verdict: this.failureVerdict() }));
+    }
+    watch.start();
+  }
+
+  #endWatch(): void {
+    this.#watch?.dispose();
+    this.#watch = null;
   }
 
   #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
-    const splitter = new LineSplitter((text) =>
-      this.#host.log({ service: this.name, stream: name, text, at: this.#host.clock.now() }),
-    );
+    const splitter = new LineSplitter((text) => {
+      this.#watch?.line(text);
+      this.#host.log({ service: this.name, stream: name, text, at: this.#host.clock.now() });
+    });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.on('end', () => splitter.end());
     stream.on('error', () => splitter.end());

@@ -14,6 +14,33 @@ export interface BackoffSpec {
   readonly maxDelayMs: number;
 }
 
+/** What a dependent waits for (docker compose's conditions, plus `ready`). */
+export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completed_successfully';
+export const dependencyConditions = ['started', 'ready', 'completed', 'completed_successfully'] as const;
+
+/** A check that answers yes or no: used for readiness and for liveness. */
+export type ProbeSpec =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'http'; readonly url: string; readonly status: number | null }
+  | { readonly kind: 'exec'; readonly argv: readonly string[]; readonly text: string };
+
+/** How tend knows a started service is ready. */
+export type ReadySpec =
+  | { readonly kind: 'probe'; readonly probe: ProbeSpec; readonly intervalMs: number }
+  | { readonly kind: 'log'; readonly pattern: string }
+  | { readonly kind: 'notify' }
+  | { readonly kind: 'ipc' }
+  | { readonly kind: 'uptime'; readonly ms: number };
+
+/** Liveness: failing `retries` times in a row restarts the service per its policy. */
+export interface HealthSpec {
+  readonly probe: ProbeSpec;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly startPeriodMs: number;
+}
+
 export interface ServiceSpec {
   /** The base name; instances are named `name:0`, `name:1`… when there are several. */
   readonly name: string;
@@ -41,6 +68,18 @@ export interface ServiceSpec {
   readonly successExitCodes: readonly number[];
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
+  /** Start after these reach their condition; stop before they stop; fail if they fail. */
+  readonly requires: Readonly<Record<string, DependencyCondition>>;
+  /** Start these too and wait for their condition, but do not fail if they fail. */
+  readonly wants: Readonly<Record<string, DependencyCondition>>;
+  /** Ordering only: if these are starting, wait until they are ready. */
+  readonly after: readonly string[];
+  /** Never running at the same time as these. */
+  readonly conflicts: readonly string[];
+  readonly ready: ReadySpec | null;
+  /** A service not ready this long after its spawn is stopped and handled as a failure. */
+  readonly startTimeoutMs: number | null;
+  readonly health: HealthSpec | null;
 }
 
 export const serviceDefaults = {
@@ -56,7 +95,19 @@ export const serviceDefaults = {
   successExitCodes: [0],
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 10_000,
+  requires: {},
+  wants: {},
+  after: [],
+  conflicts: [],
+  ready: null,
+  startTimeoutMs: null,
+  health: null,
 } as const satisfies Partial<ServiceSpec>;
+
+/** The services a spec waits for, whatever the kind of dependency. */
+export function dependencyNames(spec: Pick<ServiceSpec, 'requires' | 'wants' | 'after'>): string[] {
+  return [...new Set([...Object.keys(spec.requires), ...Object.keys(spec.wants), ...spec.after])];
+}
 
 /** The characters that make a command need a shell; anything else is split on blanks. */
 const shellSyntax = /[|&;<>()$`\\"'*?[\]#~{}\n]|^\s*[A-Za-z_][A-Za-z0-9_]*=/;
@@ -99,9 +150,25 @@ export function commandArgv(command: string): string[] {
   return command.trim().split(/\s+/).filter(Boolean);
 }
 
-export type ServiceSpecInput = Partial<Omit<ServiceSpec, 'name' | 'argv' | 'commandText'>> & {
+type Dependencies = readonly string[] | Readonly<Record<string, DependencyCondition>>;
+
+export type ServiceSpecInput = Partial<
+  Omit<ServiceSpec, 'name' | 'argv' | 'commandText' | 'requires' | 'wants'>
+> & {
   readonly name: string;
+  /** A list means the default condition: "ready" for requires, "started" for wants. */
+  readonly requires?: Dependencies;
+  readonly wants?: Dependencies;
 } & ({ readonly command: string } | { readonly argv: readonly string[] });
+
+export function conditionsOf(
+  deps: Dependencies | undefined,
+  fallback: DependencyCondition,
+): Record<string, DependencyCondition> {
+  if (!deps) return {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d: string) => [d, fallback]));
+  return { ...(deps as Readonly<Record<string, DependencyCondition>>) };
+}
 
 /** Builds a spec from code (tests, the SDK's builder), filling in every default. */
 export function makeServiceSpec(input: ServiceSpecInput): ServiceSpec {
@@ -110,6 +177,8 @@ export function makeServiceSpec(input: ServiceSpecInput): ServiceSpec {
   const {
     command: _c,
     argv: _a,
+    requires,
+    wants,
     ...rest
   } = input as ServiceSpecInput & { command?: string; argv?: string[] };
   return {
@@ -119,6 +188,8 @@ export function makeServiceSpec(input: ServiceSpecInput): ServiceSpec {
     group: null,
     ...serviceDefaults,
     ...rest,
+    requires: conditionsOf(requires, 'ready'),
+    wants: conditionsOf(wants, 'started'),
     argv,
     commandText,
   };

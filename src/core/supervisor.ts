@@ -7,13 +7,22 @@ import type { LogLine } from '../logs/log-line.ts';
 import { groupStats } from '../process/proc.ts';
 import { resolveIdentity } from '../process/spawn.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { type DependencyStatus, dependencyDecision, evaluateDependencies } from './dependencies.ts';
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
+import {
+  type DependencyNode,
+  dependenciesOf,
+  dependentsOf,
+  describeProblem,
+  graphProblems,
+  layers,
+} from './graph.ts';
 import type { ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName } from './names.ts';
 import { isGlob, matchPattern } from './selection.ts';
 import { type LastExit, ServiceRunner } from './service-runner.ts';
-import type { ServiceSpec } from './service-spec.ts';
+import { dependencyNames, type ServiceSpec } from './service-spec.ts';
 
 export interface SupervisorOptions {
   readonly clock?: Clock;
@@ -100,6 +109,7 @@ export class Supervisor {
       throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
     }
     resolveIdentity(spec);
+    this.#assertGraph([...this.specs(), spec]);
     this.#specs.set(spec.name, spec);
     const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
     this.#runners.set(spec.name, runners);
@@ -113,6 +123,7 @@ export class Supervisor {
     this.#assertOpen();
     const old = this.spec(spec.name);
     resolveIdentity(spec);
+    this.#assertGraph(this.specs().map((s) => (s.name === spec.name ? spec : s)));
     const runners = this.#runners.get(spec.name) ?? [];
     const active = runners.some((r) => !restingStates.includes(r.state));
     const renamed = (old.instances === 1) !== (spec.instances === 1);
@@ -163,17 +174,20 @@ export class Supervisor {
     return [...picked];
   }
 
+  /** Starts services, and what they require or want; services they conflict with are stopped. */
   start(patterns: readonly string[]): ServiceStatus[] {
     this.#assertOpen();
-    const runners = this.select(patterns);
+    const runners = this.#withDependencies(this.select(patterns));
+    this.#stopConflicts(runners);
     for (const r of runners) this.#start(r);
     return runners.map((r) => this.#status(r));
   }
 
+  /** Stops services; what requires them is stopped first. */
   stop(patterns: readonly string[]): ServiceStatus[] {
-    const runners = this.select(patterns, { spareSystem: true });
-    for (const r of runners) r.stop();
-    return runners.map((r) => this.#status(r));
+    const { touched, done } = this.#stopOrdered(this.select(patterns, { spareSystem: true }));
+    done.catch(() => {});
+    return touched.map((r) => this.#status(r));
   }
 
   restart(patterns: readonly string[]): ServiceStatus[] {
@@ -194,15 +208,16 @@ export class Supervisor {
   startAll({ includeSystem = false } = {}): ServiceStatus[] {
     this.#assertOpen();
     const runners = this.#all().filter((r) => includeSystem || r.spec.class !== 'system');
-    for (const r of runners) if (restingStates.includes(r.state)) this.#start(r);
+    for (const r of runners) if (r.state === 'inactive' || r.state === 'failed') this.#start(r);
     return runners.map((r) => this.#status(r));
   }
 
   /** Stops every user-class service; `system` services are protected unless included. */
   stopAll({ includeSystem = false } = {}): ServiceStatus[] {
-    const runners = this.#inStopOrder().filter((r) => includeSystem || r.spec.class !== 'system');
-    for (const r of runners) r.stop();
-    return runners.map((r) => this.#status(r));
+    const runners = this.#all().filter((r) => includeSystem || r.spec.class !== 'system');
+    const { touched, done } = this.#stopOrdered(runners);
+    done.catch(() => {});
+    return touched.map((r) => this.#status(r));
   }
 
   list(): ServiceStatus[] {
@@ -252,9 +267,7 @@ export class Supervisor {
   /** Stops everything, system services included, in reverse order of start, and rejects new starts. */
   async shutdown(options: WaitOptions = {}): Promise<void> {
     this.#closing = true;
-    const runners = this.#inStopOrder();
-    for (const r of runners) r.stop();
-    await Promise.all(runners.map((r) => this.#settle(r, options)));
+    await this.#stopOrdered(this.#all(), options).done;
   }
 
   /** Second Ctrl-C: SIGKILL to every group at once. */
@@ -270,10 +283,146 @@ export class Supervisor {
     return new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
       clock: this.clock,
       baseEnv: this.#env,
-      emit: (e) => this.events.emit(e),
+      emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),
-      awaiting: () => false,
+      awaiting: () => dependencyDecision(this.#dependencies(spec.name)).kind !== 'start',
     });
+  }
+
+  /** The dependency records of a service's current definition. */
+  #dependencies(base: string): DependencyStatus[] {
+    const spec = this.#specs.get(base);
+    if (!spec) return [];
+    return evaluateDependencies(spec, (dep) =>
+      (this.#runners.get(dep) ?? []).map((r) => ({
+        name: r.name,
+        state: r.state,
+        reason: r.reason,
+        ran: r.lastExit !== null,
+      })),
+    );
+  }
+
+  /** Every event passes here: a state change may unblock (or fail) services waiting on it. */
+  #emit(e: SupervisorEvent): void {
+    this.events.emit(e);
+    if (e.type === 'state' && e.from !== e.to) this.#reevaluate();
+  }
+
+  #reevaluate(): void {
+    for (const r of this.#all()) {
+      if (r.state !== 'blocked') continue;
+      const d = dependencyDecision(this.#dependencies(r.spec.name));
+      if (d.kind === 'start') r.depsMet();
+      else if (d.kind === 'fail') r.depFailed(d.why);
+    }
+  }
+
+  /** `tend why`: each instance's state with one line per dependency. */
+  why(
+    pattern: string,
+  ): { name: string; state: ServiceState; reason: string; dependencies: DependencyStatus[] }[] {
+    return this.select([pattern]).map((r) => ({
+      name: r.name,
+      state: r.state,
+      reason: r.reason,
+      dependencies: this.#dependencies(r.spec.name),
+    }));
+  }
+
+  /** The graph with states, for `tend tree`: every service, or those `pattern` reaches. */
+  tree(pattern?: string) {
+    const all = this.specs();
+    let names = new Set(all.map((s) => s.name));
+    if (pattern) {
+      const bases = new Set(this.select([pattern]).map((r) => r.spec.name));
+      for (const b of [...bases]) for (const d of dependenciesOf(b, this.#nodes('order'))) bases.add(d);
+      names = bases;
+    }
+    return all
+      .filter((s) => names.has(s.name))
+      .map((s) => ({
+        name: s.name,
+        states: (this.#runners.get(s.name) ?? []).map((r) => ({ name: r.name, state: r.state })),
+        requires: { ...s.requires },
+        wants: { ...s.wants },
+        after: [...s.after],
+        conflicts: [...s.conflicts],
+      }));
+  }
+
+  /** The services a start of these must also start: required and wanted ones, transitively. */
+  #withDependencies(runners: readonly ServiceRunner[]): ServiceRunner[] {
+    const nodes = this.#nodes('start');
+    const bases = new Set(runners.map((r) => r.spec.name));
+    for (const b of [...bases]) for (const d of dependenciesOf(b, nodes)) bases.add(d);
+    const extra = this.#all().filter(
+      (r) =>
+        !runners.includes(r) && bases.has(r.spec.name) && (r.state === 'inactive' || r.state === 'failed'),
+    );
+    return [...extra, ...runners];
+  }
+
+  /** Graph nodes: for 'start', edges a start pulls in (requires, wants); for 'order', every edge. */
+  #nodes(kind: 'start' | 'order' | 'requires'): DependencyNode[] {
+    return this.specs().map((s) => ({
+      name: s.name,
+      dependsOn:
+        kind === 'requires'
+          ? Object.keys(s.requires)
+          : kind === 'start'
+            ? [...Object.keys(s.requires), ...Object.keys(s.wants)]
+            : dependencyNames(s),
+    }));
+  }
+
+  /** Stops the services that conflict with the ones about to start. */
+  #stopConflicts(runners: readonly ServiceRunner[]): void {
+    const starting = new Set(runners.map((r) => r.spec.name));
+    for (const other of this.#all()) {
+      if (starting.has(other.spec.name) || restingStates.includes(other.state)) continue;
+      const clash = runners.some(
+        (r) => r.spec.conflicts.includes(other.spec.name) || other.spec.conflicts.includes(r.spec.name),
+      );
+      if (clash) other.stop();
+    }
+  }
+
+  /**
+   * Stops runners after everything that requires them: dependents first, layer by layer, each
+   * layer in parallel. Returns every instance it will stop.
+   */
+  #stopOrdered(
+    runners: readonly ServiceRunner[],
+    options: WaitOptions = {},
+  ): { touched: ServiceRunner[]; done: Promise<void> } {
+    const requireNodes = this.#nodes('requires');
+    const bases = new Set(runners.map((r) => r.spec.name));
+    for (const b of [...bases]) for (const d of dependentsOf(b, requireNodes)) bases.add(d);
+    const touched = [
+      ...runners,
+      ...this.#all().filter(
+        (r) => !runners.includes(r) && bases.has(r.spec.name) && !restingStates.includes(r.state),
+      ),
+    ];
+    const order = this.#inStopOrder();
+    const rank = new Map(
+      layers(this.#nodes('order')).flatMap((layer, i) => layer.map((n) => [n, i] as const)),
+    );
+    const byLayer = new Map<number, ServiceRunner[]>();
+    for (const r of order)
+      if (touched.includes(r)) {
+        const k = rank.get(r.spec.name) ?? 0;
+        byLayer.set(k, [...(byLayer.get(k) ?? []), r]);
+      }
+    const steps = [...byLayer.entries()].sort((a, b) => b[0] - a[0]).map(([, rs]) => rs);
+    const done = (async () => {
+      for (const step of steps) {
+        for (const r of step) r.stop();
+        await Promise.all(step.map((r) => this.#settle(r, options)));
+      }
+    })();
+    return { touched, done };
   }
 
   #start(r: ServiceRunner, restart = false): void {
@@ -315,6 +464,19 @@ export class Supervisor {
       critical: r.spec.critical,
       command: r.spec.commandText,
     };
+  }
+
+  /** Run-time additions keep the graph whole: no unknown dependency, no cycle. */
+  #assertGraph(specs: readonly ServiceSpec[]): void {
+    const names = new Set(specs.map((s) => s.name));
+    const nodes = specs.map((s) => ({
+      name: s.name,
+      dependsOn: [...dependencyNames(s), ...s.conflicts.filter((c) => !names.has(c))],
+    }));
+    const problems = graphProblems(nodes);
+    if (problems.length === 0) return;
+    const details = problems.map(describeProblem).join('\n');
+    throw new TendError('TEND_CONFIG_INVALID', { file: 'services', details, issues: [] });
   }
 
   #assertOpen(): void {

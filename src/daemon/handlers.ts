@@ -99,6 +99,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       }
       return { removed: bases };
     },
+    'service.why': (p) => sup.why(p.name),
+    'service.tree': (p) => sup.tree(p?.name),
     'service.stats': (p) => sup.stats(p?.names ?? ['all']).map(statsView),
     'service.start_all': async (p) => {
       const out = sup.startAll();

@@ -15,6 +15,8 @@ export interface SpawnRequest {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly user: string | null;
   readonly group: string | null;
+  /** An extra channel on fd 3: a pipe for s6-style readiness, or Node's IPC. */
+  readonly channel?: 'notify' | 'ipc' | null;
 }
 
 export type ProcessEnd =
@@ -25,8 +27,12 @@ export interface SpawnedProcess {
   readonly pid: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** The readable end of the notify pipe (fd 3 in the child), when asked for. */
+  readonly notify: Readable | null;
   /** True until Node has seen the process exit. */
   readonly running: boolean;
+  /** Messages the child sends over IPC (`process.send`), when asked for. */
+  onMessage(fn: (message: unknown) => void): void;
 }
 
 export interface Identity {
@@ -70,11 +76,12 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
   let child: ChildProcess;
   try {
     const identity = resolveIdentity(req);
+    const extra = req.channel === 'notify' ? 'pipe' : req.channel === 'ipc' ? 'ipc' : 'ignore';
     child = spawn(file ?? '', args, {
       cwd: req.cwd ?? undefined,
-      env: req.env,
+      env: req.channel === 'notify' ? { ...req.env, TEND_NOTIFY_FD: '3' } : req.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', extra],
       ...identity,
     });
   } catch (e) {
@@ -87,10 +94,16 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
   });
   child.on('exit', (code, signal) => end({ kind: 'exit', code, signal }));
   if (child.pid === undefined || !child.stdout || !child.stderr) return null;
+  const notify = req.channel === 'notify' ? ((child.stdio[3] as Readable | null) ?? null) : null;
+  const ipc = child;
   return {
     pid: child.pid,
     stdout: child.stdout,
     stderr: child.stderr,
+    notify,
+    onMessage: (fn) => {
+      ipc.on('message', fn);
+    },
     get running() {
       return child.exitCode === null && child.signalCode === null;
     },

@@ -37,6 +37,32 @@ export const serviceView = z.object({
 });
 export type ServiceView = z.infer<typeof serviceView>;
 
+export const dependencyView = z.object({
+  dependency: z.string(),
+  kind: z.enum(['requires', 'wants', 'after']),
+  condition: z.enum(['started', 'ready', 'completed', 'completed_successfully', 'ordering']),
+  verdict: z.enum(['met', 'waiting', 'failed']),
+  detail: z.string(),
+});
+
+export const whyView = z.object({
+  name: z.string(),
+  state: z.enum(serviceStates),
+  reason: z.string(),
+  dependencies: z.array(dependencyView),
+});
+export type WhyView = z.infer<typeof whyView>;
+
+export const treeNode = z.object({
+  name: z.string(),
+  states: z.array(z.object({ name: z.string(), state: z.enum(serviceStates) })),
+  requires: z.record(z.string(), z.string()),
+  wants: z.record(z.string(), z.string()),
+  after: z.array(z.string()),
+  conflicts: z.array(z.string()),
+});
+export type TreeNode = z.infer<typeof treeNode>;
+
 export const statsView = z.object({
   name: z.string(),
   pids: z.array(z.number().int()),
@@ -50,7 +76,7 @@ export type StatsView = z.infer<typeof statsView>;
 
 export const eventView = z
   .object({
-    type: z.enum(['state', 'spawn', 'exit', 'added', 'removed']),
+    type: z.enum(['state', 'spawn', 'exit', 'health', 'added', 'removed']),
     service: z.string(),
     at: z.number(),
   })
@@ -137,6 +163,16 @@ export const methods = {
     summary: 'PIDs, CPU %, RSS of the process group, uptime, restarts and last exit, read from /proc now.',
     params: z.object({ names: names.optional() }).strict().optional(),
     result: z.array(statsView),
+  },
+  'service.why': {
+    summary: 'Why each selected instance is in its state: one record per dependency.',
+    params: z.object({ name }).strict(),
+    result: z.array(whyView),
+  },
+  'service.tree': {
+    summary: 'The dependency graph: every service (or those a name reaches) with its edges and states.',
+    params: z.object({ name: name.optional() }).strict().optional(),
+    result: z.array(treeNode),
   },
   'service.start_all': {
     summary: 'Start every user-class service.',

@@ -56,10 +56,17 @@ export class UpPrinter {
           const tail = e.reason.split('; ').slice(1).join('; ') || e.reason;
           return e.to === 'failed' ? `${e.service} failed: ${tail}` : `${e.service} ${tail}`;
         }
+        if (e.to === 'running' && e.from === 'starting' && e.reason !== 'ready: no readiness check') {
+          return `${e.service} is ${e.reason}`;
+        }
         if (e.to === 'stopping' && e.from !== 'stopping') return `${e.service} stopping (${e.reason})`;
         if (e.to === 'stopping' && e.reason.startsWith('stop_timeout')) return `${e.service}: ${e.reason}`;
         if (e.to === 'inactive' && e.from === 'stopping') return `${e.service} stopped`;
         return null;
+      case 'health':
+        return e.ok
+          ? `${e.service} is healthy again (${e.detail})`
+          : `${e.service} health check failed: ${e.detail}`;
       case 'added':
       case 'removed':
         return null;
