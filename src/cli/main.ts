@@ -78,6 +78,17 @@ for (const [verb, summary] of [
 }
 
 program
+  .command('logs')
+  .description('show buffered output of services merged by time; -f follows new lines')
+  .argument('[names...]')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <n>', 'how many buffered lines to show first (default 100, or 10 with -f)')
+  .option('--since <duration>', 'only lines newer than this, e.g. 10m')
+  .addOption(new Option('--stream <stream>', 'only one stream').choices(['stdout', 'stderr']))
+  .option('--grep <regex>', 'only lines matching this regular expression')
+  .action(action(() => import('./commands/logs.ts')));
+
+program
   .command('why')
   .description('explain the state of a service: one line per dependency and what it waits for')
   .argument('<name>')

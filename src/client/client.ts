@@ -3,7 +3,7 @@
  * is `service.start` on the wire; every area and verb comes from the table, none is written
  * twice. Subscriptions are async iterators.
  */
-import type { EventView, MethodName, ParamsOf, ResultOf } from '../protocol/methods.ts';
+import type { EventView, LogLineView, MethodName, ParamsOf, ResultOf } from '../protocol/methods.ts';
 import { RpcConnection } from './connection.ts';
 import { findSocket } from './socket-path.ts';
 
@@ -26,6 +26,12 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
+export interface LogBatch {
+  readonly lines: LogLineView[];
+  /** Lines missed since the previous batch because this reader fell behind. */
+  readonly missed?: number | undefined;
+}
+
 export interface EventsOptions {
   readonly services?: string[];
   readonly signal?: AbortSignal;
@@ -41,13 +47,16 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
 }
 
-export type Client = Api & {
+/** The `events` area is reached through events(), which subscribes and unsubscribes for you. */
+export type Client = Omit<Api, 'events'> & {
   readonly socket: string;
   /** Resolves when the connection to tend has closed (tend shut down, or close() was called). */
   readonly closed: Promise<void>;
   call<M extends MethodName>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
   /** Every kernel event from now on, optionally only for some services. */
   events(options?: EventsOptions): AsyncIterable<EventView>;
+  /** New log lines in batches; `ready` resolves once the subscription is in place. */
+  followLogs(filter?: ParamsOf<'logs.follow'>): AsyncIterable<LogBatch> & { readonly ready: Promise<void> };
   close(): void;
   [Symbol.asyncDispose](): Promise<void>;
 };
@@ -72,11 +81,38 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
     }
   }
 
+  function followLogs(filter: ParamsOf<'logs.follow'> = {}) {
+    const stream = conn.notifications('logs.lines');
+    const subscribed = conn.call('logs.follow', filter);
+    const iterator = async function* (): AsyncGenerator<LogBatch> {
+      const { subscription } = await subscribed;
+      try {
+        for await (const n of stream) {
+          if (n.subscription !== subscription) continue;
+          const lines = n.lines.map(
+            ([service, stream, at, seq, text]): LogLineView => ({
+              service,
+              stream: stream === 0 ? 'stdout' : 'stderr',
+              at,
+              seq,
+              text,
+            }),
+          );
+          yield { lines, missed: n.missed };
+        }
+      } finally {
+        await conn.call('logs.unfollow', { subscription }).catch(() => {});
+      }
+    };
+    return { ready: subscribed.then(() => {}), [Symbol.asyncIterator]: iterator };
+  }
+
   const base = {
     socket,
     closed: conn.closed,
     call,
     events,
+    followLogs,
     close: () => conn.close(),
     [Symbol.asyncDispose]: async () => conn.close(),
   };
@@ -100,5 +136,5 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
       }
       return area;
     },
-  }) as Client;
+  }) as unknown as Client;
 }

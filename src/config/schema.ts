@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { nameProblem } from '../core/names.ts';
 import { normalizeSignal } from '../process/group.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration, parseSize } from './duration.ts';
 
 const durationHelp = 'a duration like "500ms", "5s", "1m30s" or a number of seconds';
 
@@ -121,6 +121,40 @@ export const healthSchema = z
   })
   .superRefine(exactlyOne(probeKeys, 'health'));
 
+const size = z
+  .union([z.number(), z.string()])
+  .describe('a size like "512KB", "10MB" or a number of bytes')
+  .transform((value, ctx) => {
+    const bytes = parseSize(value);
+    if (bytes === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a size like "512KB", "10MB" or a number of bytes, got ${JSON.stringify(value)}`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+export const logsSchema = z.strictObject({
+  buffer_lines: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('lines kept in memory for `tend logs` (1000)'),
+  buffer_size: size.optional().describe('bytes kept in memory at most (1MB)'),
+  file: z.string().optional().describe('the log file (default: LOG_DIR/NAME.log), relative to the config'),
+  max_size: size.optional().describe('rotate when the file would grow past this (10MB; 0: never)'),
+  keep: z.number().int().min(0).max(1000).optional().describe('rotated files kept (5)'),
+  compress: z.boolean().optional().describe('gzip rotated files'),
+  split: z.boolean().optional().describe('stderr in NAME.err.log instead of the same file'),
+  timestamps: z.boolean().optional().describe('prefix each line in the file with its time'),
+  max_line: size.optional().describe('longer lines are cut into pieces, never dropped (64KB)'),
+});
+
 export const serviceSchema = z
   .strictObject({
     description: z.string().optional(),
@@ -165,6 +199,7 @@ export const serviceSchema = z
       .optional()
       .describe('not ready this long after spawn: stopped and treated as a failure'),
     health: healthSchema.optional(),
+    logs: logsSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.command === undefined && s.args === undefined) {

@@ -14,6 +14,7 @@ import {
   type ServiceSpec,
   serviceDefaults,
 } from '../core/service-spec.ts';
+import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
 import { parseEnvFile } from './env-file.ts';
 import type { ServiceConfig } from './schema.ts';
 
@@ -71,6 +72,23 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     ready: readySpec(s),
     startTimeoutMs: s.start_timeout ?? d.startTimeoutMs,
     health: s.health ? healthSpec(s.health) : null,
+    logs: logOptions(s.logs, baseDir),
+    maxLineBytes: s.logs?.max_line ?? d.maxLineBytes,
+  };
+}
+
+function logOptions(l: ServiceConfig['logs'], baseDir: string): LogOptions {
+  const d = defaultLogOptions;
+  if (!l) return d;
+  return {
+    bufferLines: l.buffer_lines ?? d.bufferLines,
+    bufferBytes: l.buffer_size ?? d.bufferBytes,
+    file: l.file === undefined ? null : path.resolve(baseDir, l.file),
+    split: l.split ?? d.split,
+    timestamps: l.timestamps ?? d.timestamps,
+    maxBytes: l.max_size ?? d.maxBytes,
+    keep: l.keep ?? d.keep,
+    compress: l.compress ?? d.compress,
   };
 }
 

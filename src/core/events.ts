@@ -30,6 +30,13 @@ export type SupervisorEvent =
       readonly detail: string;
       readonly at: number;
     }
+  | {
+      readonly type: 'log-error';
+      readonly service: string;
+      readonly file: string;
+      readonly error: string;
+      readonly at: number;
+    }
   | { readonly type: 'added'; readonly service: string; readonly at: number }
   | { readonly type: 'removed'; readonly service: string; readonly at: number };
 

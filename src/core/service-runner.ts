@@ -305,7 +305,7 @@ export class ServiceRunner {
     const splitter = new LineSplitter((text) => {
       this.#watch?.line(text);
       this.#host.log({ service: this.name, stream: name, text, at: this.#host.clock.now() });
-    });
+    }, this.#spec.maxLineBytes);
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.on('end', () => splitter.end());
     stream.on('error', () => splitter.end());

@@ -4,6 +4,8 @@
  * kernel never sees file syntax.
  */
 
+import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
+
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 export type ServiceClass = 'user' | 'system';
 
@@ -80,6 +82,10 @@ export interface ServiceSpec {
   /** A service not ready this long after its spawn is stopped and handled as a failure. */
   readonly startTimeoutMs: number | null;
   readonly health: HealthSpec | null;
+  /** Ring buffer, file, rotation: carried out by the log hub, not by the kernel. */
+  readonly logs: LogOptions;
+  /** A line longer than this is cut into pieces (never dropped). */
+  readonly maxLineBytes: number;
 }
 
 export const serviceDefaults = {
@@ -102,6 +108,8 @@ export const serviceDefaults = {
   ready: null,
   startTimeoutMs: null,
   health: null,
+  logs: defaultLogOptions,
+  maxLineBytes: 64 * 1024,
 } as const satisfies Partial<ServiceSpec>;
 
 /** The services a spec waits for, whatever the kind of dependency. */

@@ -8,6 +8,7 @@ import { TendError } from '../core/errors.ts';
 import type { ServiceState } from '../core/lifecycle.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import type { Supervisor } from '../core/supervisor.ts';
+import type { LogHub } from '../logs/log-hub.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { eventView, serviceView, statsView } from '../protocol/views.ts';
@@ -16,6 +17,7 @@ import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
   readonly sup: Supervisor;
+  readonly logs: LogHub;
   /** Where run-time additions persist; null when nothing is persisted. */
   readonly store: ServiceStore | null;
   /** Relative paths in added definitions resolve against this directory. */
@@ -27,6 +29,14 @@ export interface DaemonApi {
 
 const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
 const stopped: readonly ServiceState[] = ['inactive', 'exited', 'failed'];
+
+function grepOf(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (e) {
+    throw new TendError('TEND_USAGE', { message: `--grep: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
 
 export function makeHandlers(api: DaemonApi): Handlers {
   const { sup } = api;
@@ -45,6 +55,20 @@ export function makeHandlers(api: DaemonApi): Handlers {
     await settle(names, states, wait);
     return list(names);
   };
+  /** Service patterns resolved to instance names here, so the hub needs no name rules of its own. */
+  const logQuery = (p?: {
+    names?: string[];
+    stream?: 'stdout' | 'stderr';
+    grep?: string;
+    lines?: number;
+    since?: number;
+  }) => ({
+    names: p?.names ? sup.select(p.names).map((r) => r.name) : undefined,
+    stream: p?.stream,
+    grep: p?.grep === undefined ? undefined : grepOf(p.grep),
+    lines: p?.lines,
+    since: p?.since,
+  });
   const specs = (services: Record<string, Definition>): ServiceSpec[] =>
     Object.entries(services).map(([name, def]) => serviceSpecFromObject(name, def, api.baseDir));
 
@@ -135,6 +159,32 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return { subscription };
     },
     'events.unsubscribe': (p) => {
+      subscriptions.get(p.subscription)?.();
+      subscriptions.delete(p.subscription);
+      return { ok: true };
+    },
+    'logs.get': (p) => ({ lines: api.logs.get(logQuery(p)) }),
+    'logs.follow': (p, ctx) => {
+      const subscription = randomUUID();
+      let missed = 0;
+      const off = api.logs.follow(logQuery(p), (lines) => {
+        // a batch the socket cannot take is counted and told to the follower with the next one
+        const before = ctx.dropped();
+        const compact = lines.map((l) => [l.service, l.stream === 'stdout' ? 0 : 1, l.at, l.seq, l.text]);
+        ctx.notify(
+          'logs.lines',
+          missed ? { subscription, lines: compact, missed } : { subscription, lines: compact },
+        );
+        missed = ctx.dropped() > before ? missed + lines.length : 0;
+      });
+      subscriptions.set(subscription, off);
+      ctx.onClose(() => {
+        off();
+        subscriptions.delete(subscription);
+      });
+      return { subscription };
+    },
+    'logs.unfollow': (p) => {
       subscriptions.get(p.subscription)?.();
       subscriptions.delete(p.subscription);
       return { ok: true };

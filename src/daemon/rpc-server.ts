@@ -65,8 +65,9 @@ export class RpcServer {
   constructor(options: RpcServerOptions) {
     this.#opts = {
       maxLineBytes: 1024 * 1024,
-      notifyHighWater: 4 * 1024 * 1024,
-      hardLimit: 64 * 1024 * 1024,
+      // a fast service can write tens of MB in one burst; a follower may lag this far behind
+      notifyHighWater: 64 * 1024 * 1024,
+      hardLimit: 256 * 1024 * 1024,
       ...options,
     };
     this.#server = net.createServer((socket) => this.#accept(socket));

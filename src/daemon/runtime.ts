@@ -9,7 +9,7 @@ import { loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import type { TendError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { Supervisor } from '../core/supervisor.ts';
-import { FileSink } from '../logs/file-sink.ts';
+import { LogHub } from '../logs/log-hub.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
@@ -34,11 +34,21 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   readonly sup: Supervisor;
+  readonly logs: LogHub;
   readonly home: HomeLayout;
   /** Resolves with the exit status once tend has shut down. */
   readonly done: Promise<number>;
   shutdown(code?: number): void;
   reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
+}
+
+/**
+ * How far a follower (`tend logs -f`, `tend events`) may fall behind before lines are dropped
+ * for it (and counted): TEND_FOLLOW_BUFFER bytes, default 64 MiB per connection.
+ */
+function followBuffer(): { notifyHighWater?: number } {
+  const v = Number(process.env.TEND_FOLLOW_BUFFER);
+  return Number.isFinite(v) && v > 0 ? { notifyHighWater: v } : {};
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -51,6 +61,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let configured = pick(config?.services ?? []);
 
   const sup = new Supervisor();
+  const logs = new LogHub(home.logDir, (service, file, error) =>
+    sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
+  );
+  sup.logs.add((line) => logs.push(line));
+  // each service's log options are known to the hub before its first line
+  sup.events.add((e) => {
+    if (e.type === 'added') logs.configure(e.service, sup.spec(e.service).logs);
+  });
   options.attach?.(sup, configured);
   const store = options.persist ? new ServiceStore(home.stateDir) : null;
   const saved = store?.load();
@@ -67,8 +85,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const server = new RpcServer({
     socketPath: home.socket,
+    ...followBuffer(),
     handlers: makeHandlers({
       sup,
+      logs,
       store,
       baseDir,
       version: options.version,
@@ -78,9 +98,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // listen before anything starts: a second tend on the same home must refuse, not race
   await server.listen();
-
-  const sink = new FileSink(home.logDir);
-  sup.logs.add((line) => sink.write(line));
 
   if (options.exitOnCriticalFailure) {
     sup.events.add((e) => {
@@ -98,7 +115,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     void (async () => {
       await sup.shutdown();
       await server.close();
-      await sink.close();
+      await logs.close();
       resolveDone(code);
     })();
   }
@@ -132,5 +149,5 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { added, updated, removed };
   }
 
-  return { sup, home, done, shutdown, reload };
+  return { sup, logs, home, done, shutdown, reload };
 }

@@ -42,6 +42,11 @@ export class LineSplitter {
       this.#partialBytes = 0;
     }
     if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+    // a line longer than the limit arrives in pieces of the limit's size
+    while (line.length > this.#maxLineBytes) {
+      this.#emit(line.subarray(0, this.#maxLineBytes).toString('utf8'));
+      line = line.subarray(this.#maxLineBytes);
+    }
     this.#emit(line.toString('utf8'));
   }
 

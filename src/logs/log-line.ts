@@ -9,3 +9,8 @@ export interface LogLine {
   /** When tend read the line (ms since the epoch). */
   readonly at: number;
 }
+
+/** A line once stored: numbered per service, so followers and merges keep order. */
+export interface StoredLine extends LogLine {
+  readonly seq: number;
+}

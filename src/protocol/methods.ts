@@ -76,13 +76,28 @@ export type StatsView = z.infer<typeof statsView>;
 
 export const eventView = z
   .object({
-    type: z.enum(['state', 'spawn', 'exit', 'health', 'added', 'removed']),
+    type: z.enum(['state', 'spawn', 'exit', 'health', 'log-error', 'added', 'removed']),
     service: z.string(),
     at: z.number(),
   })
   .catchall(z.unknown())
   .describe('a kernel event: state changes carry from, to, reason and pid; exits carry code and signal');
 export type EventView = z.infer<typeof eventView>;
+
+export const logLineView = z.object({
+  service: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  text: z.string(),
+  at: z.number(),
+  seq: z.number().int(),
+});
+export type LogLineView = z.infer<typeof logLineView>;
+
+const logFilter = {
+  names: z.array(name).optional().describe('services (names, bases, globs); all when absent'),
+  stream: z.enum(['stdout', 'stderr']).optional(),
+  grep: z.string().max(1000).optional().describe('a regular expression lines must match'),
+};
 
 const empty = z.object({}).strict().optional();
 const list = z.array(serviceView);
@@ -197,6 +212,28 @@ export const methods = {
     params: z.object({ subscription: z.string() }).strict(),
     result: ok,
   },
+  'logs.get': {
+    summary: 'Buffered lines of services, merged by time.',
+    params: z
+      .object({
+        ...logFilter,
+        lines: z.number().int().min(0).max(1_000_000).optional().describe('the last N lines'),
+        since: z.number().optional().describe('only lines at or after this time (ms since the epoch)'),
+      })
+      .strict()
+      .optional(),
+    result: z.object({ lines: z.array(logLineView) }),
+  },
+  'logs.follow': {
+    summary: 'Stream new lines as `logs.lines` notifications (with `missed` when the reader fell behind).',
+    params: z.object(logFilter).strict().optional(),
+    result: z.object({ subscription: z.string() }),
+  },
+  'logs.unfollow': {
+    summary: 'End a logs.follow subscription.',
+    params: z.object({ subscription: z.string() }).strict(),
+    result: ok,
+  },
   'rpc.discover': {
     summary: 'The OpenRPC document describing every method.',
     params: empty,
@@ -219,6 +256,15 @@ export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
 /** Notifications the server sends on subscriptions. */
 export const notifications = {
   'events.event': z.object({ subscription: z.string(), event: eventView }),
+  'logs.lines': z.object({
+    subscription: z.string(),
+    /** Compact, as a fast service makes many: [service, 0 stdout | 1 stderr, at, seq, text]. */
+    lines: z.array(
+      z.tuple([z.string(), z.union([z.literal(0), z.literal(1)]), z.number(), z.number().int(), z.string()]),
+    ),
+    /** Lines this follower missed because it did not keep up, since the last batch it got. */
+    missed: z.number().int().optional(),
+  }),
 } as const;
 
 export function isMethodName(m: string): m is MethodName {
