@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { serviceSpecFromObject } from '../config/index.ts';
 import { TendError } from '../core/errors.ts';
 import type { ServiceState } from '../core/lifecycle.ts';
+import { splitInstanceName } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import type { Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { eventView, serviceView, statsView } from '../protocol/views.ts';
-import type { Handlers } from './rpc-server.ts';
+import type { CallContext, Handlers } from './rpc-server.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
@@ -41,6 +42,19 @@ function grepOf(pattern: string): RegExp {
 export function makeHandlers(api: DaemonApi): Handlers {
   const { sup } = api;
   const subscriptions = new Map<string, () => void>();
+  /** A subscription ends on unsubscribe or when its connection closes, whichever comes first. */
+  const track = (ctx: CallContext, start: (subscription: string) => () => void) => {
+    const subscription = randomUUID();
+    const off = start(subscription);
+    subscriptions.set(subscription, off);
+    ctx.onClose(() => untrack(subscription));
+    return { subscription };
+  };
+  const untrack = (subscription: string) => {
+    subscriptions.get(subscription)?.();
+    subscriptions.delete(subscription);
+    return { ok: true as const };
+  };
   const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(serviceView);
   const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
     if (wait && names.length) await sup.waitFor(names, states, { timeoutMs: wait });
@@ -145,50 +159,32 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return list(out.map((s) => s.name));
     },
     'events.subscribe': (p, ctx) => {
-      const subscription = randomUUID();
+      // names, not patterns resolved now: a subscriber may wait for a service not yet added
       const only = p?.services ? new Set(p.services) : null;
-      const off = sup.events.add((e) => {
-        if (only && !only.has(e.service) && !only.has(e.service.split(':')[0] ?? '')) return;
-        ctx.notify('events.event', { subscription, event: eventView(e) });
-      });
-      subscriptions.set(subscription, off);
-      ctx.onClose(() => {
-        off();
-        subscriptions.delete(subscription);
-      });
-      return { subscription };
+      return track(ctx, (subscription) =>
+        sup.events.add((e) => {
+          if (only && !only.has(e.service) && !only.has(splitInstanceName(e.service).base)) return;
+          ctx.notify('events.event', { subscription, event: eventView(e) });
+        }),
+      );
     },
-    'events.unsubscribe': (p) => {
-      subscriptions.get(p.subscription)?.();
-      subscriptions.delete(p.subscription);
-      return { ok: true };
-    },
+    'events.unsubscribe': (p) => untrack(p.subscription),
     'logs.get': (p) => ({ lines: api.logs.get(logQuery(p)) }),
-    'logs.follow': (p, ctx) => {
-      const subscription = randomUUID();
-      let missed = 0;
-      const off = api.logs.follow(logQuery(p), (lines) => {
-        // a batch the socket cannot take is counted and told to the follower with the next one
-        const before = ctx.dropped();
-        const compact = lines.map((l) => [l.service, l.stream === 'stdout' ? 0 : 1, l.at, l.seq, l.text]);
-        ctx.notify(
-          'logs.lines',
-          missed ? { subscription, lines: compact, missed } : { subscription, lines: compact },
-        );
-        missed = ctx.dropped() > before ? missed + lines.length : 0;
-      });
-      subscriptions.set(subscription, off);
-      ctx.onClose(() => {
-        off();
-        subscriptions.delete(subscription);
-      });
-      return { subscription };
-    },
-    'logs.unfollow': (p) => {
-      subscriptions.get(p.subscription)?.();
-      subscriptions.delete(p.subscription);
-      return { ok: true };
-    },
+    'logs.follow': (p, ctx) =>
+      track(ctx, (subscription) => {
+        let missed = 0;
+        return api.logs.follow(logQuery(p), (lines) => {
+          // a batch the socket cannot take is counted and told to the follower with the next one
+          const before = ctx.dropped();
+          const compact = lines.map((l) => [l.service, l.stream === 'stdout' ? 0 : 1, l.at, l.seq, l.text]);
+          ctx.notify(
+            'logs.lines',
+            missed ? { subscription, lines: compact, missed } : { subscription, lines: compact },
+          );
+          missed = ctx.dropped() > before ? missed + lines.length : 0;
+        });
+      }),
+    'logs.unfollow': (p) => untrack(p.subscription),
     'rpc.discover': () => openRpcDocument(api.version),
   };
 }
