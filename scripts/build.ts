@@ -21,6 +21,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // a native addon: loaded from node_modules at run time, never bundled
+  external: ['koffi'],
   // bundled CommonJS dependencies (commander) call require() for Node's built-ins
   banner: {
     js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",

@@ -4,6 +4,9 @@
  * an effect that produces an event (a spawn that fails at once) never re-enters the table.
  */
 
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { closeFd, Fifo } from '../logs/fifo.ts';
 import { LineSplitter } from '../logs/line-splitter.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
 import { isGroupAlive, signalGroup } from '../process/group.ts';
@@ -26,6 +29,8 @@ import type { ServiceSpec } from './service-spec.ts';
 
 export interface RunnerHost {
   readonly clock: Clock;
+  /** Where the named pipes of services' output live; null: plain pipes that die with tend. */
+  readonly pipeDir: string | null;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
@@ -63,6 +68,8 @@ export class ServiceRunner {
   #waiters = new Set<() => void>();
   /** Readiness and liveness of the current run; disposed when the run ends. */
   #watch: RunWatch | null = null;
+  /** The named pipes of stdout and stderr, kept across restarts of this instance. */
+  #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
 
   constructor(spec: ServiceSpec, index: number, name: string, host: RunnerHost) {
     this.#spec = spec;
@@ -249,6 +256,8 @@ export class ServiceRunner {
     };
     let proc: SpawnedProcess | null = null;
     const startedAt = this.#host.clock.now();
+    const fifos = this.#openFifos();
+    const output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
     proc = spawnProcess(
       {
         name: this.name,
@@ -258,15 +267,18 @@ export class ServiceRunner {
         user: spec.user,
         group: spec.group,
         channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
+        output,
       },
       (end) => this.#onEnd(proc, end, startedAt),
     );
+    // the child has its own copies now
+    if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
     this.#proc = proc;
     if (!proc) return;
     this.#pgid = proc.pid;
     this.#startedAt = startedAt;
-    this.#capture(proc.stdout, 'stdout');
-    this.#capture(proc.stderr, 'stderr');
+    if (proc.stdout) this.#capture(proc.stdout, 'stdout');
+    if (proc.stderr) this.#capture(proc.stderr, 'stderr');
     this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
     this.#startWatch(proc, env);
   }
@@ -299,6 +311,25 @@ export class ServiceRunner {
   #endWatch(): void {
     this.#watch?.dispose();
     this.#watch = null;
+  }
+
+  /** The instance's named pipes, opened (and read) once; null without a pipe dir. */
+  #openFifos(): { out: Fifo; err: Fifo } | null {
+    if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
+    mkdirSync(this.#host.pipeDir, { recursive: true, mode: 0o700 });
+    const out = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.out`));
+    const err = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.err`));
+    this.#capture(out.reader, 'stdout');
+    this.#capture(err.reader, 'stderr');
+    this.#fifos = { out, err };
+    return this.#fifos;
+  }
+
+  /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
+  closePipes({ remove = true } = {}): void {
+    this.#fifos?.out.close({ remove });
+    this.#fifos?.err.close({ remove });
+    this.#fifos = null;
   }
 
   #capture(stream: NodeJS.ReadableStream, name: LogStream): void {

@@ -28,6 +28,11 @@ export interface SupervisorOptions {
   readonly clock?: Clock;
   /** The environment services inherit before their own `env`; defaults to tend's. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where services' output goes through named pipes that outlive tend (the daemon's state
+   * dir); without it, plain pipes.
+   */
+  readonly pipeDir?: string | null;
 }
 
 export interface ServiceStatus {
@@ -70,6 +75,7 @@ export class Supervisor {
   readonly logs = new Listeners<LogLine>();
   readonly clock: Clock;
   readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #pipeDir: string | null;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
   readonly #runners = new Map<string, ServiceRunner[]>();
@@ -81,6 +87,7 @@ export class Supervisor {
   constructor(options: SupervisorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.#env = options.env ?? process.env;
+    this.#pipeDir = options.pipeDir ?? null;
   }
 
   get closing(): boolean {
@@ -131,6 +138,7 @@ export class Supervisor {
     const kept = renamed ? [] : runners.slice(0, spec.instances);
     for (const r of dropped) r.stop();
     await Promise.all(dropped.map((r) => this.#settle(r, options)));
+    for (const r of dropped) r.closePipes();
     this.#specs.set(spec.name, spec);
     const added = Array.from({ length: spec.instances - kept.length }, (_, i) =>
       this.#makeRunner(spec, kept.length + i),
@@ -150,6 +158,7 @@ export class Supervisor {
     const runners = this.#runners.get(spec.name) ?? [];
     for (const r of runners) r.stop();
     await Promise.all(runners.map((r) => this.#settle(r, options)));
+    for (const r of runners) r.closePipes();
     this.#specs.delete(spec.name);
     this.#runners.delete(spec.name);
     const names = new Set(runners.map((r) => r.name));
@@ -268,6 +277,7 @@ export class Supervisor {
   async shutdown(options: WaitOptions = {}): Promise<void> {
     this.#closing = true;
     await this.#stopOrdered(this.#all(), options).done;
+    for (const r of this.#all()) r.closePipes();
   }
 
   /** Second Ctrl-C: SIGKILL to every group at once. */
@@ -282,6 +292,7 @@ export class Supervisor {
   #makeRunner(spec: ServiceSpec, index: number): ServiceRunner {
     return new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
       clock: this.clock,
+      pipeDir: this.#pipeDir,
       baseEnv: this.#env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),

@@ -4,6 +4,7 @@
  * are three ways of starting this same thing.
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import type { TendError } from '../core/errors.ts';
@@ -60,7 +61,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.only ? specs.filter((s) => options.only?.includes(s.name)) : [...specs];
   let configured = pick(config?.services ?? []);
 
-  const sup = new Supervisor();
+  const sup = new Supervisor({ pipeDir: path.join(home.stateDir, 'pipes') });
   const logs = new LogHub(home.logDir, (service, file, error) =>
     sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
   );

@@ -1,14 +1,24 @@
 /**
  * One log file with size-based rotation: `name.log` is renamed `name.log.1` (older ones move
  * up, beyond `keep` they are deleted, optionally gzipped) before a write would take it past
- * `maxBytes`. Lines are never split across files and never dropped: a write that fails (disk
- * full, permissions) is reported and retried, the lines stay queued.
+ * `maxBytes`. Lines are written synchronously at the end of the turn that read them, so what
+ * tend has read but not written, were it killed, is at most one read's worth. Lines are never
+ * split across files and never dropped: a failed write is reported and retried.
  */
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 
 export interface RotationOptions {
   /** 0: never rotate. */
@@ -24,61 +34,71 @@ export class RotatingFile {
   readonly file: string;
   readonly #opts: RotationOptions;
   #queue: string[] = [];
-  #handle: FileHandle | null = null;
+  #fd: number | null = null;
   #size = 0;
-  #busy = false;
+  #scheduled = false;
+  #retry: NodeJS.Timeout | null = null;
   #idle: (() => void)[] = [];
-  #closed = false;
 
   constructor(file: string, options: RotationOptions) {
     this.file = file;
     this.#opts = options;
   }
 
-  /** Queues one line (without its newline). */
+  /** Queues one line (without its newline); it is written before the next I/O callback. */
   write(line: string): void {
     this.#queue.push(`${line}\n`);
-    if (!this.#busy) void this.#drain();
+    if (this.#scheduled || this.#retry) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#flush());
   }
 
-  /** Resolves when everything queued so far is on disk (or the file is closed). */
+  /** Resolves when everything queued so far is on disk. */
   flushed(): Promise<void> {
-    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
+    if (this.#queue.length === 0 && !this.#scheduled) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   async close(): Promise<void> {
+    this.#flush();
     await this.flushed();
-    this.#closed = true;
-    await this.#handle?.close();
-    this.#handle = null;
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
   }
 
-  async #drain(): Promise<void> {
-    this.#busy = true;
+  #flush(): void {
+    this.#scheduled = false;
     try {
-      while (this.#queue.length > 0 && !this.#closed) {
+      while (this.#queue.length > 0) {
         const batch = this.#takeBatch();
         try {
-          await this.#ensureOpen();
+          this.#ensureOpen();
           const data = Buffer.from(batch.join(''));
-          if (this.#opts.maxBytes > 0 && this.#size > 0 && this.#size + data.length > this.#opts.maxBytes) {
-            await this.#rotate();
-          }
-          await this.#handle?.write(data);
-          this.#size += data.length;
+          if (this.#opts.maxBytes > 0 && this.#size > 0 && this.#size + data.length > this.#opts.maxBytes)
+            this.#rotate();
+          this.#writeAll(data);
         } catch (e) {
           this.#queue.unshift(...batch);
-          this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
-          await this.#handle?.close().catch(() => {});
-          this.#handle = null;
-          await new Promise((r) => setTimeout(r, this.#opts.retryMs ?? 1000));
+          throw e;
         }
       }
-    } finally {
-      this.#busy = false;
-      for (const fn of this.#idle.splice(0)) fn();
+    } catch (e) {
+      this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+      if (this.#fd !== null) closeSync(this.#fd);
+      this.#fd = null;
+      this.#retry = setTimeout(() => {
+        this.#retry = null;
+        this.#flush();
+      }, this.#opts.retryMs ?? 1000);
+      return;
     }
+    for (const fn of this.#idle.splice(0)) fn();
+  }
+
+  #writeAll(data: Buffer): void {
+    let off = 0;
+    while (off < data.length) off += writeSync(this.#fd ?? -1, data, off);
+    this.#size += data.length;
   }
 
   /** As many queued lines as fit in what is left of the current file (at least one). */
@@ -94,21 +114,20 @@ export class RotatingFile {
       if (n > 0 && bytes + len > room) break;
       bytes += len;
       n++;
-      if (bytes >= room) break;
     }
     return this.#queue.splice(0, Math.max(1, n));
   }
 
-  async #ensureOpen(): Promise<void> {
-    if (this.#handle) return;
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    this.#handle = await open(this.file, 'a', 0o600);
-    this.#size = (await this.#handle.stat()).size;
+  #ensureOpen(): void {
+    if (this.#fd !== null) return;
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    this.#fd = openSync(this.file, 'a', 0o600);
+    this.#size = fstatSync(this.#fd).size;
   }
 
-  async #rotate(): Promise<void> {
-    await this.#handle?.close();
-    this.#handle = null;
+  #rotate(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
     const { keep, compress } = this.#opts;
     const suffix = compress ? '.gz' : '';
     rmSync(`${this.file}.${keep}${suffix}`, { force: true });
@@ -118,15 +137,19 @@ export class RotatingFile {
     }
     if (keep >= 1) {
       renameSync(this.file, `${this.file}.1`);
-      if (compress) await gzipInPlace(`${this.file}.1`);
+      if (compress) gzipInPlace(`${this.file}.1`);
     } else {
       rmSync(this.file, { force: true });
     }
-    await this.#ensureOpen();
+    this.#ensureOpen();
   }
 }
 
-async function gzipInPlace(file: string): Promise<void> {
-  await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`, { mode: 0o600 }));
+/**
+ * Compressed at once, at the fastest level: a file is at most max_size, and doing it in line
+ * keeps the numbering of rotated files simple and race-free.
+ */
+function gzipInPlace(file: string): void {
+  writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 1 }), { mode: 0o600 });
   rmSync(file, { force: true });
 }

@@ -17,6 +17,8 @@ export interface SpawnRequest {
   readonly group: string | null;
   /** An extra channel on fd 3: a pipe for s6-style readiness, or Node's IPC. */
   readonly channel?: 'notify' | 'ipc' | null;
+  /** fds to give the child as stdout and stderr (named pipes); absent: fresh pipes. */
+  readonly output?: { readonly stdout: number; readonly stderr: number } | null;
 }
 
 export type ProcessEnd =
@@ -25,8 +27,9 @@ export type ProcessEnd =
 
 export interface SpawnedProcess {
   readonly pid: number;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
+  /** null when the output goes to fds given in the request. */
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
   /** The readable end of the notify pipe (fd 3 in the child), when asked for. */
   readonly notify: Readable | null;
   /** True until Node has seen the process exit. */
@@ -81,7 +84,7 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
       cwd: req.cwd ?? undefined,
       env: req.channel === 'notify' ? { ...req.env, TEND_NOTIFY_FD: '3' } : req.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', extra],
+      stdio: ['ignore', req.output?.stdout ?? 'pipe', req.output?.stderr ?? 'pipe', extra],
       ...identity,
     });
   } catch (e) {
@@ -93,7 +96,7 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
     end({ kind: 'error', why });
   });
   child.on('exit', (code, signal) => end({ kind: 'exit', code, signal }));
-  if (child.pid === undefined || !child.stdout || !child.stderr) return null;
+  if (child.pid === undefined) return null;
   const notify = req.channel === 'notify' ? ((child.stdio[3] as Readable | null) ?? null) : null;
   const ipc = child;
   return {
