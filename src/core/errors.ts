@@ -97,6 +97,13 @@ export const errors = {
     http: 500,
     exit: 1,
   },
+  TEND_PID_REUSED: {
+    message: (d) =>
+      `service ${q(d.name)}: pid ${String(d.pid)} from the saved state now belongs to another process (its start time differs); not adopted`,
+    rpc: -32018,
+    http: 409,
+    exit: 1,
+  },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,

@@ -28,20 +28,21 @@ const sample: Record<(typeof serviceEventTypes)[number], ServiceEvent> = {
   'stop-timeout': { type: 'stop-timeout' },
   'group-gone': { type: 'group-gone', awaiting: false },
   'backoff-elapsed': { type: 'backoff-elapsed', awaiting: false },
+  adopted: { type: 'adopted', pid: 42 },
 };
 
 // The expected table, written independently of the implementation. Columns follow
 // serviceEventTypes: start stop restart deps-met dep-failed spawn-failed ready start-timeout
-// exited health-failed stop-timeout group-gone backoff-elapsed. "-" is a no-op, "!" a bug.
+// exited health-failed stop-timeout group-gone backoff-elapsed adopted. "-" is a no-op, "!" a bug.
 const expected: Record<ServiceState, string> = {
-  inactive: 'starting - starting - - ! ! ! ! ! ! ! !',
-  blocked: '- inactive starting starting failed ! ! ! ! ! ! ! !',
-  starting: '- stopping stopping - - failed running stopping backoff - ! ! !',
-  running: '- stopping stopping - - ! - ! backoff stopping ! ! !',
-  stopping: 'stopping - stopping - - ! - ! stopping - stopping inactive !',
-  backoff: 'starting inactive starting - - ! ! ! ! ! ! ! starting',
-  exited: 'starting inactive starting - - ! ! ! ! ! ! ! !',
-  failed: 'starting inactive starting - - ! ! ! ! ! ! ! !',
+  inactive: 'starting - starting - - ! ! ! ! ! ! ! ! running',
+  blocked: '- inactive starting starting failed ! ! ! ! ! ! ! ! !',
+  starting: '- stopping stopping - - failed running stopping backoff - ! ! ! !',
+  running: '- stopping stopping - - ! - ! backoff stopping ! ! ! !',
+  stopping: 'stopping - stopping - - ! - ! stopping - stopping inactive ! !',
+  backoff: 'starting inactive starting - - ! ! ! ! ! ! ! starting !',
+  exited: 'starting inactive starting - - ! ! ! ! ! ! ! ! !',
+  failed: 'starting inactive starting - - ! ! ! ! ! ! ! ! !',
 };
 
 function at(state: ServiceState): Lifecycle {

@@ -40,7 +40,8 @@ export type ServiceEvent =
   | { readonly type: 'health-failed'; readonly why: string; readonly verdict: ExitVerdict }
   | { readonly type: 'stop-timeout' }
   | { readonly type: 'group-gone'; readonly awaiting: boolean }
-  | { readonly type: 'backoff-elapsed'; readonly awaiting: boolean };
+  | { readonly type: 'backoff-elapsed'; readonly awaiting: boolean }
+  | { readonly type: 'adopted'; readonly pid: number };
 export type ServiceEventType = ServiceEvent['type'];
 
 export const serviceEventTypes = [
@@ -57,6 +58,7 @@ export const serviceEventTypes = [
   'stop-timeout',
   'group-gone',
   'backoff-elapsed',
+  'adopted',
 ] as const satisfies readonly ServiceEventType[];
 
 export type Effect =
@@ -390,6 +392,22 @@ export function transition(from: Lifecycle, event: ServiceEvent): Step {
         case 'starting':
         case 'running':
         case 'stopping':
+        case 'exited':
+        case 'failed':
+          return bug();
+        default:
+          return unreachable(state);
+      }
+    case 'adopted':
+      switch (state) {
+        case 'inactive':
+          // a process a previous tend started, still alive: it runs on, now watched by this tend
+          return move(from, 'running', `adopted pid ${event.pid}, started by a previous tend`);
+        case 'blocked':
+        case 'starting':
+        case 'running':
+        case 'stopping':
+        case 'backoff':
         case 'exited':
         case 'failed':
           return bug();

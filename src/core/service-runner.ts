@@ -9,6 +9,7 @@ import path from 'node:path';
 import { closeFd, Fifo } from '../logs/fifo.ts';
 import { LineSplitter } from '../logs/line-splitter.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
+import { watchAdopted } from '../process/adopt.ts';
 import { isGroupAlive, signalGroup } from '../process/group.ts';
 import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -125,6 +126,24 @@ export class ServiceRunner {
   }
   depFailed(why: string): void {
     this.#send({ type: 'dep-failed', why });
+  }
+
+  /**
+   * Takes over a process a previous tend started (checked by the caller to be the same
+   * process): its pipes are read again, its exit watched, its restart count kept.
+   */
+  adopt(record: { pid: number; startTicks: number; startedAt: number; restarts: number }): void {
+    const startedAt = record.startedAt;
+    let proc: SpawnedProcess | null = null;
+    proc = watchAdopted(record.pid, record.startTicks, (end) => this.#onEnd(proc, end, startedAt));
+    this.#openFifos();
+    this.#proc = proc;
+    this.#pgid = record.pid;
+    this.#startedAt = startedAt;
+    this.#history = { ...this.#history, total: record.restarts };
+    this.#send({ type: 'adopted', pid: record.pid });
+    const watch = this.#makeWatch(this.#host.baseEnv);
+    watch.startHealth();
   }
 
   /** Sends a signal to the whole group; false when nothing runs. */
@@ -284,6 +303,18 @@ export class ServiceRunner {
   }
 
   #startWatch(proc: SpawnedProcess, env: Readonly<Record<string, string | undefined>>): void {
+    const watch = this.#makeWatch(env);
+    proc.notify?.on('data', (chunk: Buffer) => watch.notified(chunk));
+    proc.notify?.on('error', () => {});
+    if (this.#spec.ready?.kind === 'ipc') proc.onMessage((m) => watch.message(m));
+    const timeout = this.#spec.startTimeoutMs;
+    if (timeout !== null) {
+      this.#timer(timeout, 'starting', () => ({ type: 'start-timeout', verdict: this.failureVerdict() }));
+    }
+    watch.start();
+  }
+
+  #makeWatch(env: Readonly<Record<string, string | undefined>>): RunWatch {
     const watch = new RunWatch(this.#spec, {
       clock: this.#host.clock,
       env,
@@ -298,14 +329,7 @@ export class ServiceRunner {
         this.#host.emit({ type: 'health', service: this.name, ok, detail, at: this.#host.clock.now() }),
     });
     this.#watch = watch;
-    proc.notify?.on('data', (chunk: Buffer) => watch.notified(chunk));
-    proc.notify?.on('error', () => {});
-    if (this.#spec.ready?.kind === 'ipc') proc.onMessage((m) => watch.message(m));
-    const timeout = this.#spec.startTimeoutMs;
-    if (timeout !== null) {
-      this.#timer(timeout, 'starting', () => ({ type: 'start-timeout', verdict: this.failureVerdict() }));
-    }
-    watch.start();
+    return watch;
   }
 
   #endWatch(): void {

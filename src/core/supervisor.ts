@@ -4,6 +4,7 @@
  */
 
 import type { LogLine } from '../logs/log-line.ts';
+import { isSameProcess } from '../process/adopt.ts';
 import { groupStats } from '../process/proc.ts';
 import { resolveIdentity } from '../process/spawn.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -33,6 +34,18 @@ export interface SupervisorOptions {
    * dir); without it, plain pipes.
    */
   readonly pipeDir?: string | null;
+  /**
+   * Processes a previous tend started, by instance name, found alive with the same start
+   * time: their services are adopted instead of started again.
+   */
+  readonly adoptable?: ReadonlyMap<string, AdoptableProcess>;
+}
+
+export interface AdoptableProcess {
+  readonly pid: number;
+  readonly startTicks: number;
+  readonly startedAt: number;
+  readonly restarts: number;
 }
 
 export interface ServiceStatus {
@@ -76,6 +89,7 @@ export class Supervisor {
   readonly clock: Clock;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #pipeDir: string | null;
+  readonly #adoptable: Map<string, AdoptableProcess>;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
   readonly #runners = new Map<string, ServiceRunner[]>();
@@ -88,6 +102,7 @@ export class Supervisor {
     this.clock = options.clock ?? systemClock;
     this.#env = options.env ?? process.env;
     this.#pipeDir = options.pipeDir ?? null;
+    this.#adoptable = new Map(options.adoptable ?? []);
   }
 
   get closing(): boolean {
@@ -121,7 +136,16 @@ export class Supervisor {
     const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
     this.#runners.set(spec.name, runners);
     this.events.emit({ type: 'added', service: spec.name, at: this.clock.now() });
-    if (start && spec.autostart) for (const r of runners) this.#start(r);
+    for (const r of runners) {
+      const orphan = this.#adoptable.get(r.name);
+      this.#adoptable.delete(r.name);
+      if (orphan && isSameProcess(orphan.pid, orphan.startTicks)) {
+        this.#startOrder.push(r.name);
+        r.adopt(orphan);
+      } else if (start && spec.autostart) {
+        this.#start(r);
+      }
+    }
     return runners.map((r) => this.#status(r));
   }
 

@@ -7,13 +7,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadConfig, serviceSpecFromObject } from '../config/index.ts';
-import type { TendError } from '../core/errors.ts';
+import { TendError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
+import { isSameProcess } from '../process/adopt.ts';
+import { readStat } from '../process/proc.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
+import { RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
 
 export interface RuntimeOptions {
@@ -61,7 +64,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.only ? specs.filter((s) => options.only?.includes(s.name)) : [...specs];
   let configured = pick(config?.services ?? []);
 
-  const sup = new Supervisor({ pipeDir: path.join(home.stateDir, 'pipes') });
+  // services a killed tend left running are adopted, never started twice
+  const runState = new RunState(home.stateDir);
+  const orphans = runState.load();
+  for (const [name, r] of orphans) {
+    if (isSameProcess(r.pid, r.startTicks)) continue;
+    orphans.delete(name);
+    if (readStat(r.pid)) {
+      options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
+    }
+  }
+  const sup = new Supervisor({ pipeDir: path.join(home.stateDir, 'pipes'), adoptable: orphans });
+  sup.events.add((e) => {
+    if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
+      const status = sup.status(e.service)[0];
+      runState.set(e.service, {
+        pid: e.pid,
+        startTicks: readStat(e.pid)?.startTicks ?? 0,
+        startedAt: status?.startedAt ?? e.at,
+        restarts: status?.restarts ?? 0,
+      });
+    } else if (e.type === 'exit' || e.type === 'removed') {
+      runState.set(e.service, null);
+    }
+  });
   const logs = new LogHub(home.logDir, (service, file, error) =>
     sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
   );
@@ -115,6 +141,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     closing = true;
     void (async () => {
       await sup.shutdown();
+      runState.clear();
       await server.close();
       await logs.close();
       resolveDone(code);

@@ -1,0 +1,59 @@
+/**
+ * What tend needs to find its services again after it was killed: each live instance's PID,
+ * the PID's start time (so a reused PID is never adopted), when it started and how often it
+ * was restarted. Written (write + rename) at most once per turn of the event loop.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface RunRecord {
+  readonly pid: number;
+  readonly startTicks: number;
+  readonly startedAt: number;
+  readonly restarts: number;
+}
+
+export class RunState {
+  readonly file: string;
+  #records: Record<string, RunRecord> = {};
+  #scheduled = false;
+
+  constructor(stateDir: string) {
+    this.file = path.join(stateDir, 'run.json');
+  }
+
+  /** The records a previous tend left; an unreadable file counts as none. */
+  load(): Map<string, RunRecord> {
+    try {
+      const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
+        version?: number;
+        services?: Record<string, RunRecord>;
+      };
+      return new Map(data.version === 1 ? Object.entries(data.services ?? {}) : []);
+    } catch {
+      return new Map();
+    }
+  }
+
+  set(name: string, record: RunRecord | null): void {
+    if (record) this.#records[name] = record;
+    else delete this.#records[name];
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, services: this.#records }), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+
+  /** After a clean shutdown nothing runs: nothing to adopt. */
+  clear(): void {
+    this.#records = {};
+    rmSync(this.file, { force: true });
+  }
+}
