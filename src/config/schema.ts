@@ -147,7 +147,7 @@ export const logsSchema = z.strictObject({
     .describe('lines kept in memory for `tend logs` (1000)'),
   buffer_size: size.optional().describe('bytes kept in memory at most (1MB)'),
   file: z.string().optional().describe('the log file (default: LOG_DIR/NAME.log), relative to the config'),
-  max_size: size.optional().describe('rotate when the file would grow past this (10MB; 0: never)'),
+  max_size: size.optional().describe('rotate when the file would grow past this (50MB; 0: never)'),
   keep: z.number().int().min(0).max(1000).optional().describe('rotated files kept (5)'),
   compress: z.boolean().optional().describe('gzip rotated files'),
   split: z.boolean().optional().describe('stderr in NAME.err.log instead of the same file'),

@@ -28,7 +28,7 @@ export const defaultLogOptions: LogOptions = {
   file: null,
   split: false,
   timestamps: false,
-  maxBytes: 10 * 1024 * 1024,
+  maxBytes: 50 * 1024 * 1024,
   keep: 5,
   compress: false,
 };
