@@ -11,19 +11,19 @@ import { type Clock, systemClock } from './clock.ts';
 import { type DependencyStatus, dependencyDecision, evaluateDependencies } from './dependencies.ts';
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
-import {
-  type DependencyNode,
-  dependenciesOf,
-  dependentsOf,
-  describeProblem,
-  graphProblems,
-  layers,
-} from './graph.ts';
 import type { ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName } from './names.ts';
+import {
+  assertGraph,
+  conflictsOf,
+  dependencyTree,
+  restingStates,
+  stopSteps,
+  withDependencies,
+} from './plans.ts';
 import { isGlob, matchPattern } from './selection.ts';
 import { type LastExit, ServiceRunner } from './service-runner.ts';
-import { dependencyNames, type ServiceSpec } from './service-spec.ts';
+import type { ServiceSpec } from './service-spec.ts';
 
 export interface SupervisorOptions {
   readonly clock?: Clock;
@@ -81,8 +81,6 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
-const restingStates: readonly ServiceState[] = ['inactive', 'exited', 'failed'];
-
 export class Supervisor {
   readonly events = new Listeners<SupervisorEvent>();
   readonly logs = new Listeners<LogLine>();
@@ -131,7 +129,7 @@ export class Supervisor {
       throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
     }
     resolveIdentity(spec);
-    this.#assertGraph([...this.specs(), spec]);
+    assertGraph([...this.specs(), spec]);
     this.#specs.set(spec.name, spec);
     const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
     this.#runners.set(spec.name, runners);
@@ -154,7 +152,7 @@ export class Supervisor {
     this.#assertOpen();
     const old = this.spec(spec.name);
     resolveIdentity(spec);
-    this.#assertGraph(this.specs().map((s) => (s.name === spec.name ? spec : s)));
+    assertGraph(this.specs().map((s) => (s.name === spec.name ? spec : s)));
     const runners = this.#runners.get(spec.name) ?? [];
     const active = runners.some((r) => !restingStates.includes(r.state));
     const renamed = (old.instances === 1) !== (spec.instances === 1);
@@ -210,8 +208,8 @@ export class Supervisor {
   /** Starts services, and what they require or want; services they conflict with are stopped. */
   start(patterns: readonly string[]): ServiceStatus[] {
     this.#assertOpen();
-    const runners = this.#withDependencies(this.select(patterns));
-    this.#stopConflicts(runners);
+    const runners = withDependencies(this.select(patterns), this.#all(), this.specs());
+    for (const other of conflictsOf(runners, this.#all())) other.stop();
     for (const r of runners) this.#start(r);
     return runners.map((r) => this.#status(r));
   }
@@ -367,90 +365,13 @@ export class Supervisor {
 
   /** The graph with states, for `tend tree`: every service, or those `pattern` reaches. */
   tree(pattern?: string) {
-    const all = this.specs();
-    let names = new Set(all.map((s) => s.name));
-    if (pattern) {
-      const bases = new Set(this.select([pattern]).map((r) => r.spec.name));
-      for (const b of [...bases]) for (const d of dependenciesOf(b, this.#nodes('order'))) bases.add(d);
-      names = bases;
-    }
-    return all
-      .filter((s) => names.has(s.name))
-      .map((s) => ({
-        name: s.name,
-        states: (this.#runners.get(s.name) ?? []).map((r) => ({ name: r.name, state: r.state })),
-        requires: { ...s.requires },
-        wants: { ...s.wants },
-        after: [...s.after],
-        conflicts: [...s.conflicts],
-      }));
+    const roots = pattern ? [...new Set(this.select([pattern]).map((r) => r.spec.name))] : undefined;
+    return dependencyTree(this.specs(), (base) => this.#runners.get(base) ?? [], roots);
   }
 
-  /** The services a start of these must also start: required and wanted ones, transitively. */
-  #withDependencies(runners: readonly ServiceRunner[]): ServiceRunner[] {
-    const nodes = this.#nodes('start');
-    const bases = new Set(runners.map((r) => r.spec.name));
-    for (const b of [...bases]) for (const d of dependenciesOf(b, nodes)) bases.add(d);
-    const extra = this.#all().filter(
-      (r) =>
-        !runners.includes(r) && bases.has(r.spec.name) && (r.state === 'inactive' || r.state === 'failed'),
-    );
-    return [...extra, ...runners];
-  }
-
-  /** Graph nodes: for 'start', edges a start pulls in (requires, wants); for 'order', every edge. */
-  #nodes(kind: 'start' | 'order' | 'requires'): DependencyNode[] {
-    return this.specs().map((s) => ({
-      name: s.name,
-      dependsOn:
-        kind === 'requires'
-          ? Object.keys(s.requires)
-          : kind === 'start'
-            ? [...Object.keys(s.requires), ...Object.keys(s.wants)]
-            : dependencyNames(s),
-    }));
-  }
-
-  /** Stops the services that conflict with the ones about to start. */
-  #stopConflicts(runners: readonly ServiceRunner[]): void {
-    const starting = new Set(runners.map((r) => r.spec.name));
-    for (const other of this.#all()) {
-      if (starting.has(other.spec.name) || restingStates.includes(other.state)) continue;
-      const clash = runners.some(
-        (r) => r.spec.conflicts.includes(other.spec.name) || other.spec.conflicts.includes(r.spec.name),
-      );
-      if (clash) other.stop();
-    }
-  }
-
-  /**
-   * Stops runners after everything that requires them: dependents first, layer by layer, each
-   * layer in parallel. Returns every instance it will stop.
-   */
-  #stopOrdered(
-    runners: readonly ServiceRunner[],
-    options: WaitOptions = {},
-  ): { touched: ServiceRunner[]; done: Promise<void> } {
-    const requireNodes = this.#nodes('requires');
-    const bases = new Set(runners.map((r) => r.spec.name));
-    for (const b of [...bases]) for (const d of dependentsOf(b, requireNodes)) bases.add(d);
-    const touched = [
-      ...runners,
-      ...this.#all().filter(
-        (r) => !runners.includes(r) && bases.has(r.spec.name) && !restingStates.includes(r.state),
-      ),
-    ];
-    const order = this.#inStopOrder();
-    const rank = new Map(
-      layers(this.#nodes('order')).flatMap((layer, i) => layer.map((n) => [n, i] as const)),
-    );
-    const byLayer = new Map<number, ServiceRunner[]>();
-    for (const r of order)
-      if (touched.includes(r)) {
-        const k = rank.get(r.spec.name) ?? 0;
-        byLayer.set(k, [...(byLayer.get(k) ?? []), r]);
-      }
-    const steps = [...byLayer.entries()].sort((a, b) => b[0] - a[0]).map(([, rs]) => rs);
+  /** Stops runners after everything that requires them, step by step; each step in parallel. */
+  #stopOrdered(runners: readonly ServiceRunner[], options: WaitOptions = {}) {
+    const { touched, steps } = stopSteps(runners, this.#inStopOrder(), this.specs());
     const done = (async () => {
       for (const step of steps) {
         for (const r of step) r.stop();
@@ -499,19 +420,6 @@ export class Supervisor {
       critical: r.spec.critical,
       command: r.spec.commandText,
     };
-  }
-
-  /** Run-time additions keep the graph whole: no unknown dependency, no cycle. */
-  #assertGraph(specs: readonly ServiceSpec[]): void {
-    const names = new Set(specs.map((s) => s.name));
-    const nodes = specs.map((s) => ({
-      name: s.name,
-      dependsOn: [...dependencyNames(s), ...s.conflicts.filter((c) => !names.has(c))],
-    }));
-    const problems = graphProblems(nodes);
-    if (problems.length === 0) return;
-    const details = problems.map(describeProblem).join('\n');
-    throw new TendError('TEND_CONFIG_INVALID', { file: 'services', details, issues: [] });
   }
 
   #assertOpen(): void {
