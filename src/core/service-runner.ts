@@ -71,6 +71,8 @@ export class ServiceRunner {
   #watch: RunWatch | null = null;
   /** The named pipes of stdout and stderr, kept across restarts of this instance. */
   #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
+  /** Numbers this instance's lines, so followers and merges keep their order. */
+  #lineSeq = 0;
 
   constructor(spec: ServiceSpec, index: number, name: string, host: RunnerHost) {
     this.#spec = spec;
@@ -357,11 +359,16 @@ export class ServiceRunner {
   }
 
   #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
+    // one clock reading per read: every line of a chunk arrived at the same moment
+    let at = 0;
     const splitter = new LineSplitter((text) => {
       this.#watch?.line(text);
-      this.#host.log({ service: this.name, stream: name, text, at: this.#host.clock.now() });
+      this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq });
     }, this.#spec.maxLineBytes);
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.on('data', (chunk: Buffer) => {
+      at = this.#host.clock.now();
+      splitter.push(chunk);
+    });
     stream.on('end', () => splitter.end());
     stream.on('error', () => splitter.end());
   }

@@ -49,7 +49,6 @@ interface ServiceLog {
   readonly ring: RingBuffer;
   readonly out: RotatingFile;
   readonly err: RotatingFile;
-  seq: number;
 }
 
 interface Follower {
@@ -97,14 +96,14 @@ export class LogHub {
     };
     const out = new RotatingFile(base, rotation);
     const err = options.split ? new RotatingFile(base.replace(/(\.log)?$/, '.err$1'), rotation) : out;
-    log = { options, ring: new RingBuffer(options.bufferLines, options.bufferBytes), out, err, seq: 0 };
+    log = { options, ring: new RingBuffer(options.bufferLines, options.bufferBytes), out, err };
     this.#logs.set(service, log);
     return log;
   }
 
   push(line: LogLine): void {
     const log = this.#log(line.service);
-    const stored: StoredLine = { ...line, seq: ++log.seq };
+    const stored: StoredLine = line;
     log.ring.push(stored);
     const file = line.stream === 'stdout' ? log.out : log.err;
     file.write(log.options.timestamps ? `${new Date(line.at).toISOString()} ${line.text}` : line.text);

@@ -8,9 +8,9 @@ export interface LogLine {
   readonly text: string;
   /** When tend read the line (ms since the epoch). */
   readonly at: number;
-}
-
-/** A line once stored: numbered per service, so followers and merges keep order. */
-export interface StoredLine extends LogLine {
+  /** Numbered per instance, so followers and merges keep order. */
   readonly seq: number;
 }
+
+/** The same record, once stored. */
+export type StoredLine = LogLine;

@@ -92,10 +92,10 @@ test('the hub merges services by time, filters, and batches lines to followers',
   hub.configure('a', { ...defaultLogOptions, timestamps: true });
   const got: string[] = [];
   const off = hub.follow({ names: ['b'] }, (lines) => got.push(lines.map((l) => l.text).join(',')));
-  hub.push({ service: 'a', stream: 'stdout', text: 'a1', at: 1 });
-  hub.push({ service: 'b', stream: 'stderr', text: 'b1', at: 2 });
-  hub.push({ service: 'a', stream: 'stdout', text: 'a2', at: 3 });
-  hub.push({ service: 'b', stream: 'stdout', text: 'b2', at: 3 });
+  hub.push({ service: 'a', stream: 'stdout', text: 'a1', at: 1, seq: 1 });
+  hub.push({ service: 'b', stream: 'stderr', text: 'b1', at: 2, seq: 2 });
+  hub.push({ service: 'a', stream: 'stdout', text: 'a2', at: 3, seq: 3 });
+  hub.push({ service: 'b', stream: 'stdout', text: 'b2', at: 3, seq: 4 });
   assert.deepEqual(
     hub.get({}).map((l) => l.text),
     ['a1', 'b1', 'a2', 'b2'],

@@ -45,7 +45,7 @@ export async function run(cli: Cli, names: string[], opts: LogsOptions): Promise
   );
   const show = (l: LogLineView) => {
     if (cli.json) out += `${JSON.stringify(l)}\n`;
-    else printer.line({ service: l.service, stream: l.stream, text: l.text, at: l.at });
+    else printer.line(l);
   };
   const flush = async () => {
     if (!out) return;

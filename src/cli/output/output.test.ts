@@ -58,8 +58,8 @@ test('tend up lines: padded prefixes, stderr marked, tend lines for spawns, exit
     painter(false),
     ['web', 'worker:0'],
   );
-  p.line({ service: 'web', stream: 'stdout', text: 'hello', at: 0 });
-  p.line({ service: 'worker:0', stream: 'stderr', text: 'oops', at: 0 });
+  p.line({ service: 'web', stream: 'stdout', text: 'hello' });
+  p.line({ service: 'worker:0', stream: 'stderr', text: 'oops' });
   p.event({ type: 'spawn', service: 'web', pid: 42, at: 0 });
   p.event({ type: 'exit', service: 'web', pid: 42, code: 1, signal: null, at: 0 });
   const base = { type: 'state', service: 'web', at: 0, pid: null } as const;

@@ -37,7 +37,7 @@ export class UpPrinter {
     return `${this.#paint(color, name.padEnd(this.#width))} ${mark} `;
   }
 
-  line(l: LogLine): void {
+  line(l: Pick<LogLine, 'service' | 'stream' | 'text'>): void {
     const mark = l.stream === 'stderr' ? this.#paint('red', '!') : '|';
     this.#write(`${this.#prefix(l.service, this.#colorOf(l.service), mark)}${l.text}\n`);
   }
