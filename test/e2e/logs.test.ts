@@ -135,6 +135,9 @@ test('a follower that stops reading slows nothing; when it reads again it is tol
     everyMs: 50,
   });
   socket.resume();
+  // a ping answered on this socket comes after everything queued for it: the backlog is read
+  socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'system.ping' })}\n`);
+  await waitFor('the backlog to drain', () => text.includes('"id":2'), { timeoutMs: 60_000, everyMs: 50 });
   g.open();
   await waitFor('phase two to reach the follower', () => text.includes('phase-two 1000'), {
     timeoutMs: 30_000,
