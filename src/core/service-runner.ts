@@ -32,6 +32,8 @@ export interface RunnerHost {
   readonly clock: Clock;
   /** Where the named pipes of services' output live; null: plain pipes that die with tend. */
   readonly pipeDir: string | null;
+  /** Moves what waits in a pipe into the service's log file; null when that cannot be done. */
+  drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
@@ -345,10 +347,26 @@ export class ServiceRunner {
     mkdirSync(this.#host.pipeDir, { recursive: true, mode: 0o700 });
     const out = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.out`));
     const err = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.err`));
-    this.#capture(out.reader, 'stdout');
-    this.#capture(err.reader, 'stderr');
     this.#fifos = { out, err };
+    this.#attach(out, 'stdout');
+    this.#attach(err, 'stderr');
     return this.#fifos;
+  }
+
+  /**
+   * Where the log hub can move a pipe's bytes into the file itself (splice), tend only watches
+   * the pipe and reads back what was moved: a kill -9 of tend then loses nothing. Otherwise
+   * tend reads the pipe.
+   */
+  #attach(fifo: Fifo, stream: LogStream): void {
+    const feed = this.#lineFeed(stream);
+    const drain = () => {
+      const moved = this.#host.drainPipe(this.name, stream, fifo.fd);
+      for (const chunk of moved ?? []) feed(chunk, true);
+      return moved !== null;
+    };
+    if (drain()) fifo.watch(drain);
+    else fifo.read((chunk) => feed(chunk, false));
   }
 
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
@@ -358,19 +376,25 @@ export class ServiceRunner {
     this.#fifos = null;
   }
 
-  #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
+  /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
+  #lineFeed(name: LogStream): (chunk: Buffer, inFile: boolean) => void {
     // one clock reading per read: every line of a chunk arrived at the same moment
     let at = 0;
+    let inFile = false;
     const splitter = new LineSplitter((text) => {
       this.#watch?.line(text);
-      this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq });
+      this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq, inFile });
     }, this.#spec.maxLineBytes);
-    stream.on('data', (chunk: Buffer) => {
+    return (chunk, moved) => {
       at = this.#host.clock.now();
+      inFile = moved;
       splitter.push(chunk);
-    });
-    stream.on('end', () => splitter.end());
-    stream.on('error', () => splitter.end());
+    };
+  }
+
+  #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
+    const feed = this.#lineFeed(name);
+    stream.on('data', (chunk: Buffer) => feed(chunk, false));
   }
 
   #onEnd(proc: SpawnedProcess | null, end: ProcessEnd, startedAt: number): void {

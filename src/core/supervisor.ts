@@ -3,7 +3,7 @@
  * events and one of log lines. Every interface (CLI, RPC, HTTP, scripts) drives this API.
  */
 
-import type { LogLine } from '../logs/log-line.ts';
+import type { LogLine, LogStream } from '../logs/log-line.ts';
 import { isSameProcess } from '../process/adopt.ts';
 import { groupStats } from '../process/proc.ts';
 import { resolveIdentity } from '../process/spawn.ts';
@@ -34,6 +34,8 @@ export interface SupervisorOptions {
    * dir); without it, plain pipes.
    */
   readonly pipeDir?: string | null;
+  /** Moves a pipe's content into the service's log file (the log hub's drainPipe). */
+  readonly drainPipe?: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
   /**
    * Processes a previous tend started, by instance name, found alive with the same start
    * time: their services are adopted instead of started again.
@@ -87,6 +89,7 @@ export class Supervisor {
   readonly clock: Clock;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #pipeDir: string | null;
+  readonly #drainPipe: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
   readonly #adoptable: Map<string, AdoptableProcess>;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
@@ -100,6 +103,7 @@ export class Supervisor {
     this.clock = options.clock ?? systemClock;
     this.#env = options.env ?? process.env;
     this.#pipeDir = options.pipeDir ?? null;
+    this.#drainPipe = options.drainPipe ?? (() => null);
     this.#adoptable = new Map(options.adoptable ?? []);
   }
 
@@ -315,6 +319,7 @@ export class Supervisor {
     return new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
       clock: this.clock,
       pipeDir: this.#pipeDir,
+      drainPipe: this.#drainPipe,
       baseEnv: this.#env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),

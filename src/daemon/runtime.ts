@@ -74,7 +74,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
     }
   }
-  const sup = new Supervisor({ pipeDir: path.join(home.stateDir, 'pipes'), adoptable: orphans });
+  // the hub exists before the supervisor: services' pipes drain straight into its files
+  let hub: LogHub | null = null;
+  const sup = new Supervisor({
+    pipeDir: path.join(home.stateDir, 'pipes'),
+    adoptable: orphans,
+    drainPipe: (service, stream, fd) => hub?.drainPipe(service, stream, fd) ?? null,
+  });
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
       const status = sup.status(e.service)[0];
@@ -91,6 +97,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logs = new LogHub(home.logDir, (service, file, error) =>
     sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
   );
+  hub = logs;
   sup.logs.add((line) => logs.push(line));
   // each service's log options are known to the hub before its first line
   sup.events.add((e) => {

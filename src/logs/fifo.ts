@@ -4,7 +4,16 @@
  * tend reads, and a new tend re-opens it by path and reads on where the old one stopped.
  * tend reads through a non-blocking fd wrapped in a net.Socket (a libuv pipe on epoll).
  */
-import { closeSync, constants, existsSync, lstatSync, openSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  type FSWatcher,
+  lstatSync,
+  openSync,
+  rmSync,
+  watch,
+} from 'node:fs';
 import net from 'node:net';
 import { makeFifo, setPipeSize } from '../native/libc.ts';
 
@@ -13,14 +22,29 @@ const pipeBytes = 1024 * 1024;
 
 export class Fifo {
   readonly path: string;
-  readonly reader: net.Socket;
   readonly #fd: number;
+  #reader: net.Socket | null = null;
+  #watcher: FSWatcher | null = null;
 
   private constructor(path: string, fd: number) {
     this.path = path;
     this.#fd = fd;
-    this.reader = new net.Socket({ fd, readable: true, writable: false });
-    this.reader.on('error', () => {});
+  }
+
+  /** Reads the pipe into tend (the fallback when output cannot be spliced into its file). */
+  read(onData: (chunk: Buffer) => void): void {
+    this.#reader = new net.Socket({ fd: this.#fd, readable: true, writable: false });
+    this.#reader.on('error', () => {});
+    this.#reader.on('data', onData);
+  }
+
+  /**
+   * Calls `onWrite` whenever something is written to the pipe, without reading it (inotify
+   * reports writes to a FIFO): the caller then moves the bytes out with splice().
+   */
+  watch(onWrite: () => void): void {
+    this.#watcher = watch(this.path, { persistent: true }, () => onWrite());
+    this.#watcher.on('error', () => {});
   }
 
   /** Opens (creating if needed) the FIFO at `path` for reading. */
@@ -43,7 +67,9 @@ export class Fifo {
 
   /** Stops reading; `remove` deletes the FIFO too (after a clean stop, nothing is left to read). */
   close({ remove = false } = {}): void {
-    this.reader.destroy();
+    this.#watcher?.close();
+    if (this.#reader) this.#reader.destroy();
+    else closeFd(this.#fd);
     if (remove) rmSync(this.path, { force: true });
   }
 }

@@ -101,12 +101,24 @@ export class LogHub {
     return log;
   }
 
+  /**
+   * Moves a service's pipe content straight into its file (no byte only in tend's memory);
+   * null when the file transforms lines (timestamps) or splice() is missing: then read it.
+   */
+  drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null {
+    const log = this.#log(service);
+    if (log.options.timestamps) return null;
+    return (stream === 'stdout' ? log.out : log.err).spliceFrom(pipeFd);
+  }
+
   push(line: LogLine): void {
     const log = this.#log(line.service);
     const stored: StoredLine = line;
     log.ring.push(stored);
-    const file = line.stream === 'stdout' ? log.out : log.err;
-    file.write(log.options.timestamps ? `${new Date(line.at).toISOString()} ${line.text}` : line.text);
+    if (!line.inFile) {
+      const file = line.stream === 'stdout' ? log.out : log.err;
+      file.write(log.options.timestamps ? `${new Date(line.at).toISOString()} ${line.text}` : line.text);
+    }
     if (this.#followers.size === 0) return;
     for (const f of this.#followers) if (matches(f.query, stored)) f.pending.push(stored);
     if (!this.#flushScheduled) {

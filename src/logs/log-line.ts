@@ -10,6 +10,8 @@ export interface LogLine {
   readonly at: number;
   /** Numbered per instance, so followers and merges keep order. */
   readonly seq: number;
+  /** Already in the log file (moved there by splice); the hub must not write it again. */
+  readonly inFile?: boolean;
 }
 
 /** The same record, once stored. */

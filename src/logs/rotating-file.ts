@@ -7,11 +7,13 @@
  */
 import {
   closeSync,
+  constants,
   existsSync,
   fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -19,6 +21,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { canSplice, spliceToFile } from '../native/libc.ts';
+
+/** The most one splice() moves: the pipe holds at most 1 MiB anyway. */
+const spliceChunk = 1024 * 1024;
 
 export interface RotationOptions {
   /** 0: never rotate. */
@@ -97,8 +103,39 @@ export class RotatingFile {
 
   #writeAll(data: Buffer): void {
     let off = 0;
-    while (off < data.length) off += writeSync(this.#fd ?? -1, data, off);
+    while (off < data.length)
+      off += writeSync(this.#fd ?? -1, data, off, data.length - off, this.#size + off);
     this.#size += data.length;
+  }
+
+  /**
+   * Moves everything waiting in a pipe into the file inside the kernel (splice), so that no
+   * byte is ever only in tend's memory, and returns what was moved, read back, for the ring
+   * buffer and followers. Rotation happens between moves; a line may then straddle two files
+   * (it is never lost). Returns null when splice() is not available.
+   */
+  spliceFrom(pipeFd: number): Buffer[] | null {
+    if (!canSplice()) return null;
+    if (this.#queue.length) this.#flush();
+    const moved: Buffer[] = [];
+    try {
+      for (;;) {
+        this.#ensureOpen();
+        const max = this.#opts.maxBytes;
+        if (max > 0 && this.#size >= max) this.#rotate();
+        const room = max > 0 ? max - this.#size : spliceChunk;
+        const n = spliceToFile(pipeFd, this.#fd ?? -1, this.#size, Math.min(room, spliceChunk));
+        if (n === 0) break;
+        const buf = Buffer.allocUnsafe(n);
+        readSync(this.#fd ?? -1, buf, 0, n, this.#size);
+        this.#size += n;
+        moved.push(buf);
+      }
+    } catch (e) {
+      // what was not moved stays in the pipe for the next try
+      this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+    }
+    return moved;
   }
 
   /** As many queued lines as fit in what is left of the current file (at least one). */
@@ -121,7 +158,8 @@ export class RotatingFile {
   #ensureOpen(): void {
     if (this.#fd !== null) return;
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    this.#fd = openSync(this.file, 'a', 0o600);
+    // not O_APPEND: splice() refuses such files; every write gives its offset instead
+    this.#fd = openSync(this.file, constants.O_RDWR | constants.O_CREAT, 0o600);
     this.#size = fstatSync(this.#fd).size;
   }
 

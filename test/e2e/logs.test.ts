@@ -107,10 +107,10 @@ test('a follower that stops reading slows nothing; when it reads again it is tol
   const e = testEnv(t);
   const g = gate(t);
   const config = path.join(e.dir, 'tend.toml');
-  // phase 1: 150,000 lines while the follower does not read; phase 2 after the gate
+  // phase 1: 150,000 lines in 30 bursts while the follower does not read; phase 2 after the gate
   writeFileSync(
     config,
-    `[services.chatty]\ncommand = "seq -f 'phase-one %g ${'p'.repeat(40)}' 1 150000; ${g.wait}; seq -f 'phase-two %g' 1 1000; exec sleep 1000"\nlogs = { max_size = 0 }\nautostart = false\n`,
+    `[services.chatty]\ncommand = "for k in $(seq 0 29); do seq -f 'phase-one %g ${'p'.repeat(40)}' $((k * 5000 + 1)) $((k * 5000 + 5000)); sleep 0.02; done; ${g.wait}; seq -f 'phase-two %g' 1 1000; exec sleep 1000"\nlogs = { max_size = 0 }\nautostart = false\n`,
   );
   // a small follow buffer, so that a few MB of lines overflow it
   await startDaemon(t, { ...e, env: { ...e.env, TEND_FOLLOW_BUFFER: String(512 * 1024) } }, [config]);
