@@ -34,6 +34,8 @@ export interface LogBatch {
 
 export interface EventsOptions {
   readonly services?: string[];
+  /** Open with the current state of every instance, then `snapshot-end`; `overflow` + a fresh snapshot if this reader falls behind. */
+  readonly snapshot?: boolean;
   readonly signal?: AbortSignal;
   /** Called once the subscription is in place: no event after this point is missed. */
   readonly onSubscribed?: () => void;
@@ -69,7 +71,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
 
   async function* events(o: EventsOptions = {}): AsyncIterable<EventView> {
     const stream = conn.notifications('events.event');
-    const { subscription } = await conn.call('events.subscribe', o.services ? { services: o.services } : {});
+    const { subscription } = await conn.call('events.subscribe', {
+      ...(o.services ? { services: o.services } : {}),
+      ...(o.snapshot ? { snapshot: true } : {}),
+    });
     o.onSubscribed?.();
     try {
       for await (const n of stream) {

@@ -11,6 +11,7 @@ import type { ServiceSpec } from '../core/service-spec.ts';
 import type { Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
 import { normalizeSignal } from '../process/group.ts';
+import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { eventView, serviceView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './rpc-server.ts';
@@ -161,12 +162,37 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'events.subscribe': (p, ctx) => {
       // names, not patterns resolved now: a subscriber may wait for a service not yet added
       const only = p?.services ? new Set(p.services) : null;
-      return track(ctx, (subscription) =>
-        sup.events.add((e) => {
-          if (only && !only.has(e.service) && !only.has(splitInstanceName(e.service).base)) return;
-          ctx.notify('events.event', { subscription, event: eventView(e) });
-        }),
-      );
+      const wanted = (service: string) =>
+        !only || only.has(service) || only.has(splitInstanceName(service).base);
+      return track(ctx, (subscription) => {
+        const send = (event: EventView) => ctx.notify('events.event', { subscription, event });
+        // a snapshot first, so a consumer needs no separate query (daemonproxy's stream does this)
+        const snapshot = () => {
+          const at = Date.now();
+          for (const s of sup.list()) {
+            if (wanted(s.name))
+              send({ type: 'snapshot', service: s.name, at, state: s.state, pid: s.pid, reason: s.reason });
+          }
+          send({ type: 'snapshot-end', service: '', at });
+        };
+        if (p?.snapshot) queueMicrotask(snapshot);
+        // drops counted up to the last overflow line this reader has actually received
+        let reported = ctx.dropped();
+        return sup.events.add((e) => {
+          if (!wanted(e.service)) return;
+          if (p?.snapshot && ctx.dropped() > reported) {
+            // never a silent gap: say how much was missed, then where things stand now
+            const before = ctx.dropped();
+            send({ type: 'overflow', service: '', at: Date.now(), missed: before - reported });
+            // still behind, the overflow line was dropped too: the next event tries again
+            if (ctx.dropped() === before) {
+              reported = before;
+              snapshot();
+            }
+          }
+          send(eventView(e));
+        });
+      });
     },
     'events.unsubscribe': (p) => untrack(p.subscription),
     'logs.get': (p) => ({ lines: api.logs.get(logQuery(p)) }),

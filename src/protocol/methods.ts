@@ -76,7 +76,18 @@ export type StatsView = z.infer<typeof statsView>;
 
 export const eventView = z
   .object({
-    type: z.enum(['state', 'spawn', 'exit', 'health', 'log-error', 'added', 'removed']),
+    type: z.enum([
+      'state',
+      'spawn',
+      'exit',
+      'health',
+      'log-error',
+      'added',
+      'removed',
+      'snapshot',
+      'snapshot-end',
+      'overflow',
+    ]),
     service: z.string(),
     at: z.number(),
   })
@@ -200,9 +211,10 @@ export const methods = {
     result: list,
   },
   'events.subscribe': {
-    summary: 'Stream every event as `events.event` notifications; the result names the subscription.',
+    summary:
+      'Stream every event as `events.event` notifications. With `snapshot`, the stream opens with one `snapshot` event per instance and a `snapshot-end`; a reader that fell behind gets `overflow` (with the count missed) and a fresh snapshot.',
     params: z
-      .object({ services: z.array(name).optional() })
+      .object({ services: z.array(name).optional(), snapshot: z.boolean().optional() })
       .strict()
       .optional(),
     result: z.object({ subscription: z.string() }),

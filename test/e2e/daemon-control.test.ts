@@ -113,13 +113,34 @@ test('tend events prints state changes as JSON lines while a service restarts', 
   const lines = out
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; to?: string; reason?: string });
+    .map((l) => JSON.parse(l) as { type: string; to?: string; reason?: string; state?: string });
+  // the stream opens with where things stand, then a marker
+  assert.deepEqual(
+    lines.slice(0, 2).map((l) => [l.type, l.state]),
+    [
+      ['snapshot', 'running'],
+      ['snapshot-end', undefined],
+    ],
+  );
   const states = lines.filter((l) => l.type === 'state').map((l) => l.to);
   assert.ok(
     states.includes('stopping') && states.includes('starting') && states.includes('running'),
     states.join(','),
   );
   assert.ok(lines.some((l) => l.reason === 'restart requested'));
+
+  const tsv = spawn(process.execPath, [tendMain, 'events', '--format', 'tsv'], { env: e.env });
+  t.after(() => tsv.kill('SIGKILL'));
+  let text = '';
+  tsv.stdout.on('data', (d) => {
+    text += d;
+  });
+  await waitFor('the tsv snapshot', () => text.includes('snapshot.end'));
+  const [first, marker] = text.trim().split('\n');
+  assert.match(first ?? '', /^service\.state\tsvc\trunning\t\d+\t\d+\t/);
+  assert.match(marker ?? '', /^snapshot\.end\t\d+$/);
+  assert.equal((await tend(e, ['kill', 'svc', 'KILL'])).code, 0);
+  await waitFor('the exit line', () => /^service\.exit\tsvc\t\d+\t\d+\tsignal\tSIGKILL$/m.test(text));
 });
 
 test('an unreachable daemon says where it looked and how to start one', async (t) => {
@@ -143,4 +164,41 @@ test('tend daemon -d detaches, writes a PID file with the start time, and stops 
   assert.equal((await tend(e, ['shutdown'])).code, 0);
   // re-parented to init, it may linger as a zombie until init reaps it
   assert.ok(['Z', 'X', undefined].includes(readStat(pid)?.state), 'the daemon has ended');
+});
+
+test('an event reader that falls behind gets an overflow line with the count and a fresh snapshot, never a silent gap', async (t) => {
+  const e = testEnv(t);
+  await startDaemon(t, { ...e, env: { ...e.env, TEND_FOLLOW_BUFFER: '100000' } });
+  // 300 instances: one restart of all of them is ~1800 events, more than the socket's own buffer
+  assert.equal((await tend(e, ['add', 'svc', '-i', '300', '--', 'sleep', '1000'])).code, 0);
+  const net = await import('node:net');
+  const socket = net.connect(path.join(e.home, 'tend.sock'));
+  t.after(() => socket.destroy());
+  let text = '';
+  socket.on('data', (d) => {
+    text += d;
+  });
+  socket.write(
+    `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'events.subscribe', params: { snapshot: true } })}\n`,
+  );
+  await waitFor('the snapshot', () => text.includes('snapshot-end'));
+  socket.pause();
+  // far more than the kernel's socket buffer plus 100 kB while the reader does not read
+  for (let i = 0; i < 3; i++) assert.equal((await tend(e, ['restart', 'svc'])).code, 0);
+  socket.resume();
+  const before = text.length;
+  socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'system.ping' })}\n`);
+  await waitFor('the backlog', () => text.includes('"id":2'));
+  assert.equal((await tend(e, ['restart', 'svc:0'])).code, 0);
+  await waitFor('an overflow line', () => text.slice(before).includes('"overflow"'));
+  const events = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((m) => m.method === 'events.event')
+    .map((m) => m.params.event);
+  const at = events.findIndex((ev) => ev.type === 'overflow');
+  assert.ok(events[at].missed > 0, 'the count of what was missed');
+  assert.equal(events[at + 1].type, 'snapshot');
+  assert.ok(events.slice(at).some((ev) => ev.type === 'snapshot-end'));
 });
