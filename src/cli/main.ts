@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
+import { execOnExit, noteExitError, takeExecOnExit } from './exit-policy.ts';
 import { version } from './version.ts';
 
 type CliRun<A extends unknown[]> = (cli: Cli, ...args: A) => Promise<number>;
@@ -18,6 +19,7 @@ function action<A extends unknown[]>(load: () => Promise<{ run: CliRun<A> }>) {
       const mod = await load();
       process.exitCode = await mod.run(cli, ...(args.slice(0, -1) as A));
     } catch (e) {
+      noteExitError(e);
       process.exitCode = reportError(cli, e);
     } finally {
       await cli.close();
@@ -50,6 +52,21 @@ program
   .argument('[config]', 'config file with services to start')
   .option('-d, --detach', 'detach from the terminal and write a PID file')
   .action(action(() => import('./commands/daemon.ts')));
+
+program
+  .command('init')
+  .description('the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config')
+  .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
+  .option('--grace <seconds>', 'on SIGTERM, how long services get before SIGKILL', '10')
+  .option(
+    '--exit-guard <code>',
+    'exit only on a shutdown request carrying this code; fatal errors are logged',
+  )
+  .addHelpText(
+    'after',
+    '\n  --exec-on-exit CMD...  (last) on any exit, exec CMD with TEND_EXIT_CODE and TEND_ERROR set',
+  )
+  .action(action(() => import('./commands/init.ts')));
 
 program
   .command('ls')
@@ -157,12 +174,19 @@ program
 program
   .command('shutdown')
   .description('stop every service and exit tend')
+  .option('--guard <code>', 'the code of a tend started with --exit-guard')
   .action(action(() => import('./commands/shutdown.ts')));
 
 program
   .command('reload')
   .description('re-read the config and apply what changed (an invalid config changes nothing)')
   .action(action(() => import('./commands/reload.ts')));
+
+const system = program.command('system').description('tend itself');
+system
+  .command('restart')
+  .description('hot restart: tend re-executes itself in place; services keep running, no log line is lost')
+  .action(action(() => import('./commands/system-restart.ts')));
 
 const config = program.command('config').description('check a config or print its JSON Schema');
 config
@@ -175,11 +199,20 @@ config
   .description('print the JSON Schema of the config')
   .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof CommanderError) {
-    // help and --version are not errors; anything else commander rejects is bad usage
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
-    return;
-  }
-  process.exitCode = reportError(makeCli({}), e);
-});
+// everything after --exec-on-exit is its command, never tend's options
+const { argv, command: exitCommand } = takeExecOnExit(process.argv);
+if (exitCommand?.length === 0) {
+  process.stderr.write('tend: --exec-on-exit needs a command after it\n');
+  process.exitCode = 2;
+} else {
+  if (exitCommand) execOnExit(exitCommand);
+  program.parseAsync(argv).catch((e: unknown) => {
+    noteExitError(e);
+    if (e instanceof CommanderError) {
+      // help and --version are not errors; anything else commander rejects is bad usage
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(makeCli({}), e);
+  });
+}

@@ -104,6 +104,12 @@ export const errors = {
     http: 409,
     exit: 1,
   },
+  TEND_EXIT_GUARDED: {
+    message: () => 'this tend runs with --exit-guard: a shutdown request must carry its code',
+    rpc: -32019,
+    http: 403,
+    exit: 1,
+  },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,

@@ -136,7 +136,13 @@ export class ServiceRunner {
    * Takes over a process a previous tend started (checked by the caller to be the same
    * process): its pipes are read again, its exit watched, its restart count kept.
    */
-  adopt(record: { pid: number; startTicks: number; startedAt: number; restarts: number }): void {
+  adopt(record: {
+    pid: number;
+    startTicks: number;
+    startedAt: number;
+    restarts: number;
+    lastExit?: LastExit | null;
+  }): void {
     const startedAt = record.startedAt;
     let proc: SpawnedProcess | null = null;
     proc = watchAdopted(record.pid, record.startTicks, (end) => this.#onEnd(proc, end, startedAt));
@@ -144,10 +150,16 @@ export class ServiceRunner {
     this.#proc = proc;
     this.#pgid = record.pid;
     this.#startedAt = startedAt;
-    this.#history = { ...this.#history, total: record.restarts };
+    this.restoreCounters(record);
     this.#send({ type: 'adopted', pid: record.pid });
     const watch = this.#makeWatch(this.#host.baseEnv);
     watch.startHealth();
+  }
+
+  /** Carries the restart count and last exit over from a previous image of tend. */
+  restoreCounters(record: { restarts: number; lastExit?: LastExit | null }): void {
+    this.#history = { ...this.#history, total: record.restarts };
+    this.#lastExit = record.lastExit ?? null;
   }
 
   /** Sends a signal to the whole group; false when nothing runs. */

@@ -4,7 +4,7 @@
  */
 
 import type { LogLine, LogStream } from '../logs/log-line.ts';
-import { isSameProcess } from '../process/adopt.ts';
+import { isAdoptable } from '../process/adopt.ts';
 import { groupStats } from '../process/proc.ts';
 import { resolveIdentity } from '../process/spawn.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -43,11 +43,15 @@ export interface SupervisorOptions {
   readonly adoptable?: ReadonlyMap<string, AdoptableProcess>;
 }
 
+/** A process a previous tend (or image) left running, or with pid 0 only its counters. */
 export interface AdoptableProcess {
   readonly pid: number;
   readonly startTicks: number;
   readonly startedAt: number;
   readonly restarts: number;
+  readonly lastExit?: LastExit | null;
+  /** With pid 0: start it (it was waiting to restart when the previous image left). */
+  readonly resume?: boolean;
 }
 
 export interface ServiceStatus {
@@ -141,7 +145,10 @@ export class Supervisor {
     for (const r of runners) {
       const orphan = this.#adoptable.get(r.name);
       this.#adoptable.delete(r.name);
-      if (orphan && isSameProcess(orphan.pid, orphan.startTicks)) {
+      if (orphan?.pid === 0) {
+        r.restoreCounters(orphan);
+        if (orphan.resume) this.#start(r);
+      } else if (orphan && isAdoptable(orphan.pid, orphan.startTicks)) {
         this.#startOrder.push(r.name);
         r.adopt(orphan);
       } else if (start && spec.autostart) {

@@ -11,6 +11,7 @@ import type { ServiceSpec } from '../core/service-spec.ts';
 import type { Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
 import { normalizeSignal } from '../process/group.ts';
+import { readStat } from '../process/proc.ts';
 import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { eventView, serviceView, statsView } from '../protocol/views.ts';
@@ -27,6 +28,10 @@ export interface DaemonApi {
   readonly version: string;
   reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
   shutdown(code?: number): void;
+  /** Re-executes tend in place, services kept running. */
+  hotRestart(): void;
+  /** With `--exit-guard`: the code a shutdown request must carry. */
+  readonly exitGuard?: number | null;
 }
 
 const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
@@ -89,13 +94,23 @@ export function makeHandlers(api: DaemonApi): Handlers {
 
   return {
     'system.ping': () => ({ pong: true }),
-    'system.version': () => ({ version: api.version, node: process.version, pid: process.pid }),
+    'system.version': () => ({
+      version: api.version,
+      node: process.version,
+      pid: process.pid,
+      start_ticks: readStat(process.pid)?.startTicks,
+    }),
     'system.shutdown': (p) => {
+      if (api.exitGuard != null && p?.guard !== api.exitGuard) throw new TendError('TEND_EXIT_GUARDED');
       // answer first, then stop: the caller learns the request was taken
       setImmediate(() => api.shutdown(p?.code));
       return { ok: true };
     },
     'system.reload': () => api.reload(),
+    'system.restart': () => {
+      setImmediate(() => api.hotRestart());
+      return { ok: true };
+    },
     'service.list': () => sup.list().map(serviceView),
     'service.status': (p) => sup.status(p.name).map(serviceView),
     'service.start': (p) => act(sup.start(p.names), started, p.wait),

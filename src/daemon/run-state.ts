@@ -5,12 +5,17 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { LastExit } from '../core/service-runner.ts';
 
 export interface RunRecord {
+  /** 0 for an instance with no process at a hot restart: only its counters carry over. */
   readonly pid: number;
   readonly startTicks: number;
   readonly startedAt: number;
   readonly restarts: number;
+  readonly lastExit?: LastExit | null;
+  /** With pid 0: it was waiting to restart, so the new image starts it. */
+  readonly resume?: boolean;
 }
 
 export class RunState {
@@ -49,6 +54,12 @@ export class RunState {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ version: 1, services: this.#records }), { mode: 0o600 });
     renameSync(tmp, this.file);
+  }
+
+  /** Every record at once, written now (before tend re-executes itself). */
+  replace(records: Record<string, RunRecord>): void {
+    this.#records = { ...records };
+    this.flush();
   }
 
   /** After a clean shutdown nothing runs: nothing to adopt. */

@@ -11,12 +11,13 @@ import { TendError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
-import { isSameProcess } from '../process/adopt.ts';
+import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
+import { reaper } from '../process/reaper.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
-import { RunState } from './run-state.ts';
+import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
 
 export interface RuntimeOptions {
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   readonly attach?: (sup: Supervisor, services: readonly ServiceSpec[]) => void;
   /** Problems that do not stop tend (a corrupt state file) are reported here. */
   readonly warn?: (error: TendError) => void;
+  /** With `--exit-guard`: the code a shutdown request must carry. */
+  readonly exitGuard?: number | null;
 }
 
 export interface Runtime {
@@ -44,6 +47,8 @@ export interface Runtime {
   readonly done: Promise<number>;
   shutdown(code?: number): void;
   reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
+  /** Saves the state and re-executes tend in place (same PID): services keep running. */
+  hotRestart(): void;
 }
 
 /**
@@ -68,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const runState = new RunState(home.stateDir);
   const orphans = runState.load();
   for (const [name, r] of orphans) {
-    if (isSameProcess(r.pid, r.startTicks)) continue;
+    if (r.pid === 0 || isAdoptable(r.pid, r.startTicks)) continue;
     orphans.delete(name);
     if (readStat(r.pid)) {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
@@ -89,6 +94,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         startTicks: readStat(e.pid)?.startTicks ?? 0,
         startedAt: status?.startedAt ?? e.at,
         restarts: status?.restarts ?? 0,
+        lastExit: status?.lastExit ?? null,
       });
     } else if (e.type === 'exit' || e.type === 'removed') {
       runState.set(e.service, null);
@@ -128,6 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       version: options.version,
       reload,
       shutdown: (code) => shutdown(code),
+      hotRestart,
+      exitGuard: options.exitGuard ?? null,
     }),
   });
   // listen before anything starts: a second tend on the same home must refuse, not race
@@ -142,6 +150,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const savedNames = new Set(savedSpecs.map((s) => s.name));
   for (const spec of configured) if (!savedNames.has(spec.name)) sup.add(spec);
   for (const spec of savedSpecs) sup.add(spec);
+  // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
+  // on; not before the adoptions above, which must still see a service that ended during the
+  // switch as a zombie, to claim its exit status
+  reaper.start();
 
   function shutdown(code = 0): void {
     if (closing) return;
@@ -152,6 +164,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.close();
       resolveDone(code);
+    })();
+  }
+
+  /**
+   * The new image finds every live instance in the run state and adopts it: same PID (the
+   * services stay tend's children), same named pipes, uptime, restart count and last exit
+   * kept. The state is written in the same turn of the event loop as the exec, so no exit can
+   * be reaped in between: an exit the old image saw is in the state, a later one is a zombie
+   * the new image reaps and accounts for.
+   */
+  function hotRestart(): void {
+    // Node >= 22.15 and 23.11 have execve; engines asks for 22.18
+    if (closing || !process.execve) return;
+    closing = true;
+    void (async () => {
+      await server.close();
+      await logs.flushed();
+      runState.replace(switchRecords(sup));
+      process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+        ...process.env,
+      });
     })();
   }
 
@@ -184,5 +217,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { added, updated, removed };
   }
 
-  return { sup, logs, home, done, shutdown, reload };
+  return { sup, logs, home, done, shutdown, reload, hotRestart };
+}
+
+/**
+ * What the new image needs: every instance with a process, and the counters of those without
+ * one (started again only when they were waiting to restart; stopped ones stay stopped).
+ */
+function switchRecords(sup: Supervisor): Record<string, RunRecord> {
+  const records: Record<string, RunRecord> = {};
+  for (const s of sup.list()) {
+    const stat = s.pid === null ? null : readStat(s.pid);
+    const counters = { startedAt: s.startedAt ?? Date.now(), restarts: s.restarts, lastExit: s.lastExit };
+    records[s.name] =
+      s.pid !== null && stat
+        ? { pid: s.pid, startTicks: stat.startTicks, ...counters }
+        : { pid: 0, startTicks: 0, ...counters, resume: s.state === 'backoff' || s.state === 'starting' };
+  }
+  return records;
 }

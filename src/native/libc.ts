@@ -1,15 +1,19 @@
 /**
- * The few syscalls Node lacks, through koffi: mkfifo, and fcntl to enlarge a pipe's buffer.
- * koffi is loaded on first use (the CLI never pays for it); without it, mkfifo falls back to
- * the mkfifo command and pipe sizes stay at the kernel's default.
+ * The few syscalls Node lacks, through koffi: mkfifo, fcntl to enlarge a pipe's buffer, splice,
+ * waitpid for children Node did not spawn, and prctl to become a child subreaper. koffi is
+ * loaded on first use (the CLI never pays for it); without it, mkfifo falls back to the mkfifo
+ * command, pipe sizes stay at the kernel's default, and orphans are not reaped.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 
 interface Libc {
   mkfifo(path: string, mode: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   splice(fdIn: number, fdOut: number, offOut: BigInt64Array, len: number, flags: number): number;
+  waitpid(pid: number, status: Int32Array, options: number): number;
+  prctl(option: number, arg: number): number;
 }
 
 const F_SETPIPE_SZ = 1031;
@@ -28,7 +32,18 @@ function load(): Libc | null {
     const splice = lib.func(
       'intptr_t splice(int fd_in, void *off_in, int fd_out, _Inout_ int64_t *off_out, size_t len, unsigned int flags)',
     );
+    const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
+    const prctl = lib.func(
+      'int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)',
+    );
     libc = {
+      waitpid: (pid, status, options) => {
+        const out = [0];
+        const r = waitpid(pid, out, options);
+        status[0] = out[0] ?? 0;
+        return r;
+      },
+      prctl: (option, arg) => prctl(option, arg, 0, 0, 0),
       mkfifo: (p, m) => mkfifo(p, m),
       fcntl: (fd, cmd, arg) => fcntl(fd, cmd, arg),
       splice: (fdIn, fdOut, offOut, len, flags) => Number(splice(fdIn, null, fdOut, offOut, len, flags)),
@@ -71,4 +86,40 @@ export function spliceToFile(pipeFd: number, fileFd: number, offset: number, len
   const off = new BigInt64Array([BigInt(offset)]);
   const n = lib.splice(pipeFd, fileFd, off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
   return Math.max(n, 0);
+}
+
+const WNOHANG = 1;
+const PR_SET_CHILD_SUBREAPER = 36;
+
+/** How a reaped child ended, decoded from its wait status. */
+export interface WaitResult {
+  readonly pid: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+const signalNames = new Map(
+  Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
+
+/**
+ * Collects one child's exit status if it has ended (a zombie); null while it runs, or when it
+ * is not (or no longer) tend's child. Never blocks.
+ */
+export function reapChild(pid: number): WaitResult | null {
+  const lib = load();
+  if (!lib) return null;
+  const status = new Int32Array(1);
+  if (lib.waitpid(pid, status, WNOHANG) !== pid) return null;
+  const s = status[0] ?? 0;
+  const termSignal = s & 0x7f;
+  return termSignal === 0
+    ? { pid, code: (s >> 8) & 0xff, signal: null }
+    : { pid, code: null, signal: signalNames.get(termSignal) ?? null };
+}
+
+/** Makes orphaned descendants re-parent to tend instead of init, so tend reaps them. */
+export function becomeSubreaper(): boolean {
+  const lib = load();
+  return lib !== null && lib.prctl(PR_SET_CHILD_SUBREAPER, 1) === 0;
 }

@@ -126,11 +126,34 @@ export const methods = {
   'system.version': {
     summary: 'The version of tend and of the Node.js it runs on.',
     params: empty,
-    result: z.object({ version: z.string(), node: z.string(), pid: z.number().int() }),
+    result: z.object({
+      version: z.string(),
+      node: z.string(),
+      pid: z.number().int(),
+      start_ticks: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+          "tend's start time in clock ticks since boot, so a caller never mistakes a reused PID for it",
+        ),
+    }),
   },
   'system.shutdown': {
     summary: 'Stop every service and exit.',
-    params: z.object({ code: z.number().int().optional() }).strict().optional(),
+    params: z
+      .object({
+        code: z.number().int().optional().describe("tend's exit status"),
+        guard: z.number().int().optional().describe('the code of `--exit-guard`, when tend runs with one'),
+      })
+      .strict()
+      .optional(),
+    result: ok,
+  },
+  'system.restart': {
+    summary:
+      'Hot restart: tend saves its state and re-executes itself in place (same PID); services keep running and are adopted, with their uptimes, restart counts and log pipes.',
+    params: empty,
     result: ok,
   },
   'system.reload': {

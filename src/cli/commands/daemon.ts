@@ -1,7 +1,8 @@
 /**
  * `tend daemon [config]`: tend with its control socket in $TEND_HOME, saving services added at
  * run time. Foreground by default (for systemd or a terminal); `-d` starts a detached copy,
- * waits until it answers and exits. SIGTERM/SIGINT stop everything; SIGHUP reloads.
+ * waits until it answers and exits. SIGTERM/SIGINT stop everything; SIGHUP reloads; SIGUSR1
+ * restarts tend in place (services keep running).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,10 @@ export async function run(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onHup);
+  process.on('SIGUSR1', () => {
+    logger.log('info', 'SIGUSR1: hot restart, services keep running');
+    runtime.hotRestart();
+  });
   const code = await runtime.done;
   rmSync(home.pidFile, { force: true });
   logger.log('info', 'tend daemon stopped', { code });

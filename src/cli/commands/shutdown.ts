@@ -2,20 +2,25 @@
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
 
-export async function run(cli: Cli): Promise<number> {
+export async function run(cli: Cli, opts: { guard?: string } = {}): Promise<number> {
   const client = await cli.client();
-  const { pid } = await client.system.version();
-  await client.system.shutdown();
+  const { pid, start_ticks } = await client.system.version();
+  await client.system.shutdown(opts.guard === undefined ? {} : { guard: Number(opts.guard) });
   // tend closes its connections once every service has stopped
   await client.closed;
   // then its process ends; a zombie its parent has not reaped yet counts as gone
   const deadline = Date.now() + 10_000;
-  while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (isRunning(pid, start_ticks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   if (!cli.json) cli.print('tend stopped');
   return 0;
 }
 
-function isRunning(pid: number): boolean {
+/**
+ * Whether tend's process still runs. The start time tells it apart from another process with
+ * the same number: a reused PID, or tend's PID 1 seen from outside its PID namespace.
+ */
+function isRunning(pid: number, startTicks: number | undefined): boolean {
   const st = readStat(pid);
-  return st !== null && st.state !== 'Z' && st.state !== 'X';
+  if (st === null || st.state === 'Z' || st.state === 'X') return false;
+  return startTicks === undefined || st.startTicks === startTicks;
 }

@@ -1,0 +1,151 @@
+/**
+ * `tend init [config]`: the container entrypoint. As PID 1 (or, elsewhere, as a child
+ * subreaper) tend reaps every orphan, prints the services' output on stdout as `tend up` does,
+ * and turns signals into actions:
+ *
+ *   SIGTERM, SIGINT  stop everything in reverse dependency order; after --grace, SIGKILL
+ *   SIGHUP           reload the config
+ *   SIGUSR1          hot restart (tend re-executes itself; services keep running)
+ *   SIGUSR2          print every service's state on stderr
+ *   SIGQUIT          kill everything at once and exit
+ *   SIGWINCH         ignored (a terminal resize means nothing to the services)
+ *
+ * Exit status: 0 after a requested stop, 1 when a critical service failed, 124 when --grace
+ * ran out and processes had to be killed; errors before the start exit as every command does.
+ */
+import path from 'node:path';
+import { findConfig } from '../../config/index.ts';
+import { TendError } from '../../core/errors.ts';
+import { instanceNames } from '../../core/names.ts';
+import { daemonHomeDir, layout } from '../../daemon/home.ts';
+import { startRuntime } from '../../daemon/runtime.ts';
+import { becomeSubreaper } from '../../native/libc.ts';
+import { listPids, readStat } from '../../process/proc.ts';
+import type { Cli } from '../context.ts';
+import { guardAgainstFatalErrors } from '../exit-policy.ts';
+import { UpPrinter } from '../output/up-printer.ts';
+import { version } from '../version.ts';
+
+export const graceExpiredStatus = 124;
+
+export interface InitOptions {
+  readonly grace: string;
+  readonly exitGuard?: string;
+}
+
+export async function run(cli: Cli, configArg: string | undefined, opts: InitOptions): Promise<number> {
+  const graceMs = seconds('--grace', opts.grace) * 1000;
+  const exitGuard = opts.exitGuard === undefined ? null : integer('--exit-guard', opts.exitGuard);
+  const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
+  const home = layout(cli.options.home ?? daemonHomeDir());
+  const pid1 = process.pid === 1;
+  const write = (t: string) => {
+    cli.out.write(t);
+  };
+  let p = new UpPrinter(write, cli.paint, []);
+  if (!pid1 && !becomeSubreaper()) p.tend('could not become a child subreaper: orphans go to init', true);
+  if (exitGuard !== null) guardAgainstFatalErrors((m) => p.tend(m, true));
+
+  const runtime = await startRuntime({
+    home,
+    configPath,
+    persist: true,
+    exitOnCriticalFailure: true,
+    version,
+    exitGuard,
+    warn: (e) => p.tend(e.message, true),
+    attach: (sup, services) => {
+      p = new UpPrinter(
+        write,
+        cli.paint,
+        services.flatMap((s) => instanceNames(s)),
+      );
+      sup.logs.add((l) => p.line(l));
+      sup.events.add((e) => p.event(e));
+    },
+  });
+  p.tend(`${pid1 ? 'PID 1' : `pid ${process.pid}, subreaper`}, control socket: ${home.socket}`);
+
+  let graceExpired = false;
+  let graceTimer: NodeJS.Timeout | null = null;
+  const stop = (sig: NodeJS.Signals) => {
+    p.tend(`${sig}: stopping every service (at most ${graceMs / 1000}s before SIGKILL)`);
+    runtime.shutdown(0);
+    graceTimer ??= setTimeout(() => {
+      graceExpired = true;
+      p.tend(`--grace ran out: killing what is left`, true);
+      runtime.sup.killAll();
+    }, graceMs);
+  };
+  const handlers: Partial<Record<NodeJS.Signals, (sig: NodeJS.Signals) => void>> = {
+    SIGTERM: stop,
+    SIGINT: stop,
+    SIGHUP: () =>
+      runtime.reload().then(
+        (r) =>
+          p.tend(
+            `reloaded: added ${r.added.length}, updated ${r.updated.length}, removed ${r.removed.length}`,
+          ),
+        (e: unknown) =>
+          p.tend(`reload refused, nothing changed: ${e instanceof Error ? e.message : String(e)}`, true),
+      ),
+    SIGUSR1: () => {
+      p.tend('SIGUSR1: hot restart, services keep running');
+      runtime.hotRestart();
+    },
+    SIGUSR2: () => {
+      for (const s of runtime.sup.list()) {
+        process.stderr.write(
+          `${JSON.stringify({ service: s.name, state: s.state, pid: s.pid, reason: s.reason })}\n`,
+        );
+      }
+    },
+    SIGQUIT: () => {
+      p.tend('SIGQUIT: killing every service now', true);
+      runtime.sup.killAll();
+      runtime.shutdown(0);
+    },
+    SIGWINCH: () => {},
+  };
+  for (const [sig, handler] of Object.entries(handlers)) process.on(sig, handler);
+
+  let code = await runtime.done;
+  if (graceTimer) clearTimeout(graceTimer);
+  for (const [sig, handler] of Object.entries(handlers)) process.off(sig, handler);
+  // as PID 1, what escaped every service's group would be killed by the kernel mid-write
+  if (pid1) await endStragglers(graceMs);
+  if (graceExpired && code === 0) code = graceExpiredStatus;
+  p.tend(code === 1 ? 'stopped because a critical service failed' : 'all services stopped', code !== 0);
+  return code;
+}
+
+/** SIGTERM to every other process in the namespace, then SIGKILL to what remains. */
+async function endStragglers(graceMs: number): Promise<void> {
+  const others = () =>
+    listPids().filter((pid) => pid !== 1 && !['Z', 'X'].includes(readStat(pid)?.state ?? 'X'));
+  if (others().length === 0) return;
+  process.kill(-1, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (others().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (others().length > 0) process.kill(-1, 'SIGKILL');
+}
+
+function seconds(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new TendError('TEND_USAGE', {
+      message: `${option}: expected seconds (a number >= 0), got ${JSON.stringify(value)}`,
+    });
+  }
+  return n;
+}
+
+function integer(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) {
+    throw new TendError('TEND_USAGE', {
+      message: `${option}: expected an integer code, got ${JSON.stringify(value)}`,
+    });
+  }
+  return n;
+}

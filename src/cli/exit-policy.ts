@@ -1,0 +1,90 @@
+/**
+ * How `tend init` ends, as daemonproxy's guards have it. `--exec-on-exit CMD…` (the rest of the
+ * command line) makes every exit, even bad options, a missing config or an uncaught exception,
+ * exec into CMD with TEND_EXIT_CODE and TEND_ERROR in its environment: a container keeps a
+ * process for emergency cleanup or a shell. `--exit-guard CODE` makes a fatal error a logged
+ * event tend carries on after, instead of an exit.
+ */
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+interface ExitPolicy {
+  execOnExit: string[] | null;
+  guarded: boolean;
+  error: string;
+}
+
+const policy: ExitPolicy = { execOnExit: null, guarded: false, error: '' };
+
+/** Takes `--exec-on-exit CMD…` off the end of the arguments; everything after it is the command. */
+export function takeExecOnExit(argv: readonly string[]): { argv: string[]; command: string[] | null } {
+  const at = argv.indexOf('--exec-on-exit');
+  if (at === -1) return { argv: [...argv], command: null };
+  return { argv: argv.slice(0, at), command: argv.slice(at + 1) };
+}
+
+/** From now on every way out of this process ends in `command`. */
+export function execOnExit(command: string[]): void {
+  policy.execOnExit = command;
+  process.on('exit', (code) => execInto(code));
+  installFatalHandler();
+}
+
+/** Fatal errors are logged and tend carries on (`--exit-guard`). */
+export function guardAgainstFatalErrors(log: (message: string) => void): void {
+  policy.guarded = true;
+  installFatalHandler(log);
+}
+
+/** The error that will be handed to the exit command as TEND_ERROR. */
+export function noteExitError(error: unknown): void {
+  policy.error = error instanceof Error ? error.message : String(error);
+}
+
+let fatalHandlerInstalled = false;
+let logFatal: (message: string) => void = (m) => process.stderr.write(`${m}\n`);
+
+function installFatalHandler(log?: (message: string) => void): void {
+  if (log) logFatal = log;
+  if (fatalHandlerInstalled) return;
+  fatalHandlerInstalled = true;
+  const onFatal = (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    if (policy.guarded) {
+      logFatal(`fatal error, carrying on (exit guard): ${text}`);
+      return;
+    }
+    process.stderr.write(`tend: fatal: ${text}\n`);
+    noteExitError(error);
+    process.exit(70);
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+}
+
+function execInto(code: number): void {
+  const command = policy.execOnExit;
+  if (!command || command.length === 0) return;
+  const [file = '', ...rest] = command;
+  const env: NodeJS.ProcessEnv = { ...process.env, TEND_EXIT_CODE: String(code), TEND_ERROR: policy.error };
+  const resolved = resolveCommand(file, env.PATH ?? '');
+  if (!resolved) {
+    process.stderr.write(`tend: --exec-on-exit: ${file}: command not found\n`);
+    return;
+  }
+  process.execve?.(resolved, [file, ...rest], env);
+}
+
+/** The executable `file` names, searched in PATH as a shell does when it has no slash. */
+function resolveCommand(file: string, searchPath: string): string | null {
+  const candidates = file.includes('/')
+    ? [file]
+    : searchPath.split(':').map((d) => path.join(d || '.', file));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {}
+  }
+  return null;
+}

@@ -1,0 +1,107 @@
+/**
+ * Reaps tend's children that Node did not spawn: orphans re-parented to tend (as PID 1 or a
+ * child subreaper), and services that survived a hot restart (still tend's children, unknown
+ * to the new image's libuv). Children Node spawned are never touched, so no exit status is
+ * stolen from child_process: they are known through Node's `child_process` diagnostics
+ * channel from the moment they are created.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
+import { readdirSync, readFileSync } from 'node:fs';
+import { reapChild, type WaitResult } from '../native/libc.ts';
+import { listPids, readStat } from './proc.ts';
+
+/** Exit statuses of children nobody watched yet, kept so a late watcher still gets its own. */
+const keptStatuses = 1000;
+
+export class Reaper {
+  readonly #spawnedByNode = new Set<ChildProcess>();
+  readonly #watchers = new Map<number, (end: WaitResult) => void>();
+  readonly #unclaimed = new Map<number, WaitResult>();
+  #orphansReaped = 0;
+  #started = false;
+
+  constructor() {
+    // from now on every child Node spawns is known before it can end
+    subscribe('child_process', (message) => {
+      const child = (message as { process: ChildProcess }).process;
+      this.#spawnedByNode.add(child);
+      child.once('exit', () => this.#spawnedByNode.delete(child));
+    });
+  }
+
+  /** Starts reaping on every SIGCHLD (and once now, for what ended before). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    process.on('SIGCHLD', () => this.sweep());
+    this.sweep();
+  }
+
+  /** Whether child `pid` ended and was reaped, and its status waits for a watcher. */
+  holdsStatusOf(pid: number): boolean {
+    return this.#unclaimed.has(pid);
+  }
+
+  /** Orphans (children nobody watches) reaped so far. */
+  get orphansReaped(): number {
+    return this.#orphansReaped;
+  }
+
+  /**
+   * Calls `onEnd` with the exit status once child `pid` ends. For a child Node did not spawn:
+   * a service adopted across a hot restart.
+   */
+  watch(pid: number, onEnd: (end: WaitResult) => void): () => void {
+    const ended = this.#unclaimed.get(pid) ?? reapChild(pid);
+    if (ended) {
+      this.#unclaimed.delete(pid);
+      queueMicrotask(() => onEnd(ended));
+      return () => {};
+    }
+    this.#watchers.set(pid, onEnd);
+    return () => this.#watchers.delete(pid);
+  }
+
+  /** Collects every ended child that is not Node's own. */
+  sweep(): void {
+    const nodes = new Set<number>();
+    for (const c of this.#spawnedByNode) if (c.pid !== undefined) nodes.add(c.pid);
+    for (const pid of childrenOfTend()) {
+      if (nodes.has(pid)) continue;
+      const end = reapChild(pid);
+      if (!end) continue;
+      const watcher = this.#watchers.get(pid);
+      if (watcher) {
+        this.#watchers.delete(pid);
+        watcher(end);
+        continue;
+      }
+      this.#orphansReaped++;
+      this.#unclaimed.set(pid, end);
+      if (this.#unclaimed.size > keptStatuses) {
+        const oldest = this.#unclaimed.keys().next().value;
+        if (oldest !== undefined) this.#unclaimed.delete(oldest);
+      }
+    }
+  }
+}
+
+/** tend's direct children, zombies included, from /proc (each thread lists its own). */
+function childrenOfTend(): number[] {
+  try {
+    const pids: number[] = [];
+    for (const task of readdirSync('/proc/self/task')) {
+      for (const p of readFileSync(`/proc/self/task/${task}/children`, 'latin1').split(' ')) {
+        if (p) pids.push(Number(p));
+      }
+    }
+    return pids;
+  } catch {
+    // a kernel without CONFIG_PROC_CHILDREN: scan every process for its parent
+    return listPids().filter((pid) => readStat(pid)?.ppid === process.pid);
+  }
+}
+
+/** The one reaper of this process. */
+export const reaper = new Reaper();
