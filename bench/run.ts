@@ -1,0 +1,159 @@
+/**
+ * `npm run bench [-- scenario… --peers pm2,supervisord]`: measures tend and its peers on this
+ * machine in the same run, scenario by scenario (so a noisy moment hits every peer alike),
+ * and writes bench/results/DATE.json, DATE.md and, with --results, the table to that file.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { listPids } from '../src/process/proc.ts';
+import { derive, markdown, type PeerResult, type RunResult } from './lib/report.ts';
+import { peerFactories } from './peers/index.ts';
+import { installPeer, peersCacheDir } from './peers/install.ts';
+import type { Peer } from './peers/peer.ts';
+import { scenarios } from './scenarios/index.ts';
+import type { BenchOptions, ScenarioContext } from './scenarios/scenario.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    peers: { type: 'string', default: 'pm2,supervisord' },
+    n: { type: 'string' },
+    sizes: { type: 'string' },
+    'log-lines': { type: 'string' },
+    trials: { type: 'string' },
+    window: { type: 'string' },
+    'soak-minutes': { type: 'string' },
+    settle: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
+    results: { type: 'string' },
+  },
+});
+
+const defaults: BenchOptions = values.quick
+  ? { n: 5, sizes: [5, 10], logLines: 10_000, trials: 5, windowSeconds: 1, soakMinutes: 0.05, settleMs: 3000 }
+  : {
+      n: 100,
+      sizes: [100, 1000],
+      logLines: 1_000_000,
+      trials: 50,
+      windowSeconds: 10,
+      soakMinutes: 10,
+      settleMs: 10_000,
+    };
+const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
+const options: BenchOptions = {
+  n: num(values.n, defaults.n),
+  sizes: values.sizes ? values.sizes.split(',').map(Number) : defaults.sizes,
+  logLines: num(values['log-lines'], defaults.logLines),
+  trials: num(values.trials, defaults.trials),
+  windowSeconds: num(values.window, defaults.windowSeconds),
+  soakMinutes: num(values['soak-minutes'], defaults.soakMinutes),
+  settleMs: num(values.settle, defaults.settleMs),
+};
+
+const unknown = positionals.filter((p) => !scenarios.some((s) => s.name === p));
+if (unknown.length) {
+  console.error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = positionals.length ? scenarios.filter((s) => positionals.includes(s.name)) : scenarios;
+const requested = [
+  'tend',
+  ...(values.peers ?? '').split(',').filter((p) => p && p !== 'none' && p !== 'tend'),
+];
+for (const p of requested) {
+  if (!peerFactories[p]) {
+    console.error(`unknown peer ${p}; known: ${Object.keys(peerFactories).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+// every process a peer starts inherits this, so whatever one leaves behind can be found
+const marker = `TEND_BENCH_RUN=${randomUUID()}`;
+process.env.TEND_BENCH_RUN = marker.split('=')[1];
+
+function killLeftovers(): void {
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker))
+        process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
+const cacheDir = peersCacheDir();
+const skipped: Record<string, string> = {};
+const results = new Map<string, PeerResult & { figures: Record<string, number> }>();
+for (const name of requested) {
+  const why = installPeer(name, cacheDir);
+  if (why) {
+    skipped[name] = why;
+    console.error(`skipping ${name}: ${why}`);
+    continue;
+  }
+  const probe = peerFactories[name]?.(os.tmpdir(), cacheDir);
+  results.set(name, { peer: name, version: probe?.version(), figures: {}, errors: {} });
+}
+
+function contextFor(name: string): ScenarioContext {
+  return {
+    options,
+    async withPeer(fn) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), `tend-bench-${name}-`));
+      const peer: Peer | undefined = peerFactories[name]?.(dir, cacheDir);
+      if (!peer) throw new Error(`no peer ${name}`);
+      try {
+        await peer.startDaemon();
+        return await fn(peer);
+      } finally {
+        peer.shutdown();
+        killLeftovers();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+for (const scenario of chosen) {
+  for (const [name, result] of results) {
+    console.error(`${scenario.name}: ${name}…`);
+    try {
+      const figures = await scenario.run(contextFor(name));
+      Object.assign(result.figures, figures);
+      console.error(`  ${JSON.stringify(figures)}`);
+    } catch (e) {
+      result.errors[scenario.name] = e instanceof Error ? e.message : String(e);
+      console.error(`  failed: ${result.errors[scenario.name]}`);
+    }
+  }
+}
+
+const cpus = os.cpus();
+const run: RunResult = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? '?',
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+  },
+  options: { scenarios: chosen.map((s) => s.name), ...options },
+  results: [...results.values()].map((r) => ({ ...r, figures: derive(r.figures) })),
+  skipped,
+};
+mkdirSync(values.out, { recursive: true });
+const stem = path.join(values.out, run.date.replaceAll(':', '-').slice(0, 19));
+writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
+const table = markdown(run);
+writeFileSync(`${stem}.md`, table);
+if (values.results) writeFileSync(values.results, table);
+console.log(table);
+console.error(`results: ${stem}.json`);

@@ -1,0 +1,23 @@
+/** Every scenario, in the order a full run takes them. */
+import { bringup } from './bringup.ts';
+import { cli } from './cli.ts';
+import { crashloop } from './crashloop.ts';
+import { idleCpu } from './idle-cpu.ts';
+import { logs } from './logs.ts';
+import { memory } from './memory.ts';
+import { restart } from './restart.ts';
+import type { Scenario } from './scenario.ts';
+import { soak } from './soak.ts';
+import { stopall } from './stopall.ts';
+
+export const scenarios: readonly Scenario[] = [
+  bringup,
+  memory,
+  idleCpu,
+  restart,
+  crashloop,
+  logs,
+  cli,
+  stopall,
+  soak,
+];

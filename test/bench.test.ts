@@ -1,0 +1,54 @@
+/**
+ * A smoke run of every benchmark scenario for tend alone, with five services and short
+ * windows, so the benchmark cannot rot. No figure is judged here: timing belongs to bench/.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import type { RunResult } from '../bench/lib/report.ts';
+import { root } from './cli.ts';
+import { tempDir } from './helpers.ts';
+
+test('npm run bench --quick measures every scenario for tend and writes the JSON and the table', async (t) => {
+  const out = tempDir(t);
+  const table = path.join(out, 'RESULTS.md');
+  const child = spawn(
+    process.execPath,
+    ['bench/run.ts', '--quick', '--peers', 'none', '--out', out, '--results', table],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => {
+    log += d;
+  });
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, log);
+
+  const json = readdirSync(out).find((f) => f.endsWith('.json'));
+  assert.ok(json, 'a results file');
+  const run = JSON.parse(readFileSync(path.join(out, json), 'utf8')) as RunResult;
+  const [tend] = run.results;
+  assert.equal(tend?.peer, 'tend');
+  assert.deepEqual(tend?.errors, {});
+  for (const figure of [
+    'bringup_ms@5',
+    'rss_mb@10',
+    'idle_cpu_s_1s',
+    'restart_ms_p95',
+    'crashloop_cpu_s',
+    'logs_mb_s',
+    'status_ms_p50',
+    'stopall_ms',
+    'soak_cpu_s_per_mline',
+  ]) {
+    assert.equal(typeof tend?.figures[figure], 'number', `${figure} measured`);
+  }
+  assert.equal(tend?.figures.logs_lost, 0, 'no log line lost');
+  assert.equal(tend?.figures.stopall_left, 0, 'nothing left after stop-all');
+  assert.match(readFileSync(table, 'utf8'), /^\| figure \| tend \|/m);
+});
