@@ -18,6 +18,8 @@ function toml(s: ServiceDef): string {
     `restart = "${s.restart ? 'always' : 'never'}"`,
     // the crash loop uses tend's default backoff; elsewhere a restart is immediate
     s.backoff ? 'max_restarts = 100000' : 'restart_delay = 0',
+    // one growing file, as the peers are configured: rotation would move lines out of it
+    'logs = { max_size = 0 }',
   ].join('\n');
 }
 

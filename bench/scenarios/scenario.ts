@@ -44,4 +44,4 @@ export function sleepers(n: number): ServiceDef[] {
 }
 
 /** A sleeper's command line, wherever its program was found (PM2 runs `/usr/bin/sleep`). */
-export const sleeperCommand = /(^|\/)sleep 3\d{3,}$/;
+export const sleeperCommand = /(^|\/)sleep \d{4,}$/;

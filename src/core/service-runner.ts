@@ -47,6 +47,9 @@ export interface LastExit {
   readonly at: number;
 }
 
+/** Output split into lines per turn of the event loop (about a millisecond of work). */
+const splitSliceBytes = 256 * 1024;
+
 /** How often the rest of a group is checked after its leader exited during a stop. */
 const groupPollMs = 20;
 
@@ -372,10 +375,31 @@ export class ServiceRunner {
    */
   #attach(fifo: Fifo, stream: LogStream): void {
     const feed = this.#lineFeed(stream);
+    // bytes already in the file, waiting to be split into lines for the ring and followers
+    const backlog: { chunk: Buffer; at: number }[] = [];
+    let scheduled = false;
+    const split = () => {
+      scheduled = false;
+      for (let budget = splitSliceBytes; budget > 0 && backlog.length > 0; ) {
+        const next = backlog.shift();
+        if (!next) break;
+        budget -= next.chunk.length;
+        feed(next.chunk, true, next.at);
+      }
+      if (backlog.length > 0 && !scheduled) {
+        scheduled = true;
+        setImmediate(split);
+      }
+    };
+    // the pipe is emptied into the file at once, however much is still to split: splitting
+    // goes in slices between turns of the event loop, so a fast writer never waits for it
     const drain = () => {
       const moved = this.#host.drainPipe(this.name, stream, fifo.fd);
-      for (const chunk of moved ?? []) feed(chunk, true);
-      return moved !== null;
+      if (moved === null) return false;
+      const at = this.#host.clock.now();
+      for (const chunk of moved) backlog.push({ chunk, at });
+      if (!scheduled) split();
+      return true;
     };
     if (drain()) fifo.watch(drain);
     else fifo.read((chunk) => feed(chunk, false));
@@ -389,7 +413,7 @@ export class ServiceRunner {
   }
 
   /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
-  #lineFeed(name: LogStream): (chunk: Buffer, inFile: boolean) => void {
+  #lineFeed(name: LogStream): (chunk: Buffer, inFile: boolean, at?: number) => void {
     // one clock reading per read: every line of a chunk arrived at the same moment
     let at = 0;
     let inFile = false;
@@ -397,8 +421,8 @@ export class ServiceRunner {
       this.#watch?.line(text);
       this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq, inFile });
     }, this.#spec.maxLineBytes);
-    return (chunk, moved) => {
-      at = this.#host.clock.now();
+    return (chunk, moved, arrived) => {
+      at = arrived ?? this.#host.clock.now();
       inFile = moved;
       splitter.push(chunk);
     };
