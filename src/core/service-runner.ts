@@ -9,6 +9,7 @@ import path from 'node:path';
 import { closeFd, Fifo } from '../logs/fifo.ts';
 import { LineSplitter } from '../logs/line-splitter.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
+import { SplitBacklog } from '../logs/split-backlog.ts';
 import { watchAdopted } from '../process/adopt.ts';
 import { isGroupAlive, signalGroup } from '../process/group.ts';
 import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
@@ -34,6 +35,8 @@ export interface RunnerHost {
   readonly pipeDir: string | null;
   /** Moves what waits in a pipe into the service's log file; null when that cannot be done. */
   drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null;
+  /** Whether a follower or printer needs every line of this service. */
+  everyLineWanted(service: string): boolean;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
@@ -46,9 +49,6 @@ export interface LastExit {
   readonly signal: NodeJS.Signals | null;
   readonly at: number;
 }
-
-/** Output split into lines per turn of the event loop (about a millisecond of work). */
-const splitSliceBytes = 256 * 1024;
 
 /** How often the rest of a group is checked after its leader exited during a stop. */
 const groupPollMs = 20;
@@ -375,34 +375,33 @@ export class ServiceRunner {
    */
   #attach(fifo: Fifo, stream: LogStream): void {
     const feed = this.#lineFeed(stream);
-    // bytes already in the file, waiting to be split into lines for the ring and followers
-    const backlog: { chunk: Buffer; at: number }[] = [];
-    let scheduled = false;
-    const split = () => {
-      scheduled = false;
-      for (let budget = splitSliceBytes; budget > 0 && backlog.length > 0; ) {
-        const next = backlog.shift();
-        if (!next) break;
-        budget -= next.chunk.length;
-        feed(next.chunk, true, next.at);
-      }
-      if (backlog.length > 0 && !scheduled) {
-        scheduled = true;
-        setImmediate(split);
-      }
-    };
-    // the pipe is emptied into the file at once, however much is still to split: splitting
-    // goes in slices between turns of the event loop, so a fast writer never waits for it
+    const backlog = new SplitBacklog(
+      {
+        push: (chunk, at) => feed.push(chunk, true, at),
+        skipped: (lines, at) => {
+          feed.reset();
+          this.#lineSeq += lines;
+          const text = `[tend] ${lines} lines went to the log file only: the writer outran their splitting`;
+          this.#host.log({ service: this.name, stream, text, at, seq: ++this.#lineSeq, inFile: true });
+        },
+      },
+      {
+        keepBytes: Math.max(1 << 20, this.#spec.logs.bufferBytes),
+        // a log readiness probe reads every line while the service starts
+        canShed: () => this.#lc.state !== 'starting' && !this.#host.everyLineWanted(this.name),
+        onRoom: () => drain(),
+      },
+    );
+    // the pipe is emptied into the file at once; its lines are split after, in slices
     const drain = () => {
+      if (backlog.full) return true;
       const moved = this.#host.drainPipe(this.name, stream, fifo.fd);
       if (moved === null) return false;
-      const at = this.#host.clock.now();
-      for (const chunk of moved) backlog.push({ chunk, at });
-      if (!scheduled) split();
+      if (moved.length > 0) backlog.add(moved, this.#host.clock.now());
       return true;
     };
     if (drain()) fifo.watch(drain);
-    else fifo.read((chunk) => feed(chunk, false));
+    else fifo.read((chunk) => feed.push(chunk, false));
   }
 
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
@@ -413,7 +412,7 @@ export class ServiceRunner {
   }
 
   /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
-  #lineFeed(name: LogStream): (chunk: Buffer, inFile: boolean, at?: number) => void {
+  #lineFeed(name: LogStream): { push(chunk: Buffer, inFile: boolean, at?: number): void; reset(): void } {
     // one clock reading per read: every line of a chunk arrived at the same moment
     let at = 0;
     let inFile = false;
@@ -421,16 +420,20 @@ export class ServiceRunner {
       this.#watch?.line(text);
       this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq, inFile });
     }, this.#spec.maxLineBytes);
-    return (chunk, moved, arrived) => {
-      at = arrived ?? this.#host.clock.now();
-      inFile = moved;
-      splitter.push(chunk);
+    const clock = this.#host.clock;
+    return {
+      push(chunk, moved, arrived) {
+        at = arrived ?? clock.now();
+        inFile = moved;
+        splitter.push(chunk);
+      },
+      reset: () => splitter.reset(),
     };
   }
 
   #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
     const feed = this.#lineFeed(name);
-    stream.on('data', (chunk: Buffer) => feed(chunk, false));
+    stream.on('data', (chunk: Buffer) => feed.push(chunk, false));
   }
 
   #onEnd(proc: SpawnedProcess | null, end: ProcessEnd, startedAt: number): void {

@@ -37,6 +37,12 @@ export interface SupervisorOptions {
   /** Moves a pipe's content into the service's log file (the log hub's drainPipe). */
   readonly drainPipe?: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
   /**
+   * Whether somebody needs every line of a service (a follower, a printer). When nobody does
+   * and a writer outruns the splitting of output already in the file, the oldest unsplit part
+   * is counted instead of split. Defaults to always.
+   */
+  readonly everyLineWanted?: (service: string) => boolean;
+  /**
    * Processes a previous tend started, by instance name, found alive with the same start
    * time: their services are adopted instead of started again.
    */
@@ -94,6 +100,7 @@ export class Supervisor {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #pipeDir: string | null;
   readonly #drainPipe: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
+  readonly #everyLineWanted: (service: string) => boolean;
   readonly #adoptable: Map<string, AdoptableProcess>;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
@@ -108,6 +115,7 @@ export class Supervisor {
     this.#env = options.env ?? process.env;
     this.#pipeDir = options.pipeDir ?? null;
     this.#drainPipe = options.drainPipe ?? (() => null);
+    this.#everyLineWanted = options.everyLineWanted ?? (() => true);
     this.#adoptable = new Map(options.adoptable ?? []);
   }
 
@@ -327,6 +335,7 @@ export class Supervisor {
       clock: this.clock,
       pipeDir: this.#pipeDir,
       drainPipe: this.#drainPipe,
+      everyLineWanted: this.#everyLineWanted,
       baseEnv: this.#env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),

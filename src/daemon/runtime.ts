@@ -85,6 +85,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     pipeDir: path.join(home.stateDir, 'pipes'),
     adoptable: orphans,
     drainPipe: (service, stream, fd) => hub?.drainPipe(service, stream, fd) ?? null,
+    // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
+    everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
   });
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {

@@ -34,6 +34,12 @@ export class LineSplitter {
     }
   }
 
+  /** Forgets a held partial line: what follows starts a new line. */
+  reset(): void {
+    this.#partial = '';
+    this.#decoder.end();
+  }
+
   /** The stream ended: a last line without a newline still counts. */
   end(): void {
     const rest = this.#partial + this.#decoder.end();

@@ -147,6 +147,12 @@ export class LogHub {
     return query.lines === undefined ? all : all.slice(Math.max(0, all.length - query.lines));
   }
 
+  /** Whether a follower reads this service's lines. */
+  isFollowed(service: string): boolean {
+    for (const f of this.#followers) if (selects(f.query.names, service)) return true;
+    return false;
+  }
+
   /** New lines as they come; the returned function stops following. */
   follow(query: LogQuery, deliver: (lines: StoredLine[]) => void): () => void {
     const f: Follower = { query, deliver, pending: [] };
