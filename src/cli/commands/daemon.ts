@@ -13,6 +13,7 @@ import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
+import { execWithLongRunningHeap } from '../long-running-heap.ts';
 import { makeLogger } from '../output/logger.ts';
 import { version } from '../version.ts';
 
@@ -24,6 +25,7 @@ export async function run(
   const home = layout(cli.options.home ?? daemonHomeDir());
   const configPath = configArg ? path.resolve(configArg) : null;
   if (opts.detach) return detach(cli, home.dir, home.socket, home.pidFile);
+  execWithLongRunningHeap();
   const logger = makeLogger();
   const runtime = await startRuntime({
     home,

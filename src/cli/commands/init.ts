@@ -23,6 +23,7 @@ import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
 import { guardAgainstFatalErrors } from '../exit-policy.ts';
+import { execWithLongRunningHeap } from '../long-running-heap.ts';
 import { UpPrinter } from '../output/up-printer.ts';
 import { version } from '../version.ts';
 
@@ -38,6 +39,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: InitOpt
   const exitGuard = opts.exitGuard === undefined ? null : integer('--exit-guard', opts.exitGuard);
   const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
   const home = layout(cli.options.home ?? daemonHomeDir());
+  execWithLongRunningHeap();
   const pid1 = process.pid === 1;
   const write = (t: string) => {
     cli.out.write(t);
