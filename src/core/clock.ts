@@ -16,6 +16,11 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
+    // setTimeout(fn, 0) waits a whole millisecond: a restart with no delay should not
+    if (ms <= 0) {
+      const i = setImmediate(fn);
+      return { cancel: () => clearImmediate(i) };
+    }
     const t = setTimeout(fn, ms);
     return { cancel: () => clearTimeout(t) };
   },

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LastExit } from '../core/service-runner.ts';
+import { readStat } from '../process/proc.ts';
 
 export interface RunRecord {
   /** 0 for an instance with no process at a hot restart: only its counters carry over. */
@@ -22,6 +23,7 @@ export class RunState {
   readonly file: string;
   #records: Record<string, RunRecord> = {};
   #scheduled = false;
+  readonly #unresolved = new Set<string>();
 
   constructor(stateDir: string) {
     this.file = path.join(stateDir, 'run.json');
@@ -40,9 +42,12 @@ export class RunState {
     }
   }
 
-  set(name: string, record: RunRecord | null): void {
-    if (record) this.#records[name] = record;
-    else delete this.#records[name];
+  /** `startTicks: null`: read from /proc when the state is written. */
+  set(name: string, record: (Omit<RunRecord, 'startTicks'> & { startTicks: number | null }) | null): void {
+    if (record) {
+      this.#records[name] = { ...record, startTicks: record.startTicks ?? 0 };
+      if (record.startTicks === null) this.#unresolved.add(name);
+    } else delete this.#records[name];
     if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => this.flush());
@@ -50,6 +55,11 @@ export class RunState {
 
   flush(): void {
     this.#scheduled = false;
+    for (const name of this.#unresolved) {
+      const r = this.#records[name];
+      if (r) this.#records[name] = { ...r, startTicks: readStat(r.pid)?.startTicks ?? 0 };
+    }
+    this.#unresolved.clear();
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ version: 1, services: this.#records }), { mode: 0o600 });

@@ -93,7 +93,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const status = sup.status(e.service)[0];
       runState.set(e.service, {
         pid: e.pid,
-        startTicks: readStat(e.pid)?.startTicks ?? 0,
+        // read from /proc when the state is written: a process in the middle of its exec
+        // makes that read wait, and this is the path from an exit to the next start
+        startTicks: null,
         startedAt: status?.startedAt ?? e.at,
         restarts: status?.restarts ?? 0,
         lastExit: status?.lastExit ?? null,

@@ -20,6 +20,7 @@ export class Reaper {
   readonly #unclaimed = new Map<number, WaitResult>();
   #orphansReaped = 0;
   #started = false;
+  #orphansComeHere = false;
 
   constructor() {
     // from now on every child Node spawns is known before it can end
@@ -30,12 +31,21 @@ export class Reaper {
     });
   }
 
-  /** Starts reaping on every SIGCHLD (and once now, for what ended before). */
+  /** Starts reaping on every SIGCHLD (and once now, every child, for what ended before). */
   start(): void {
     if (this.#started) return;
     this.#started = true;
     process.on('SIGCHLD', () => this.sweep());
-    this.sweep();
+    this.sweep({ all: true });
+  }
+
+  /**
+   * tend is PID 1 or a child subreaper: orphans re-parent to it, so every SIGCHLD looks at all
+   * of its children. Otherwise only the watched ones are waited for, by PID: no /proc reads
+   * between a service's exit and its restart.
+   */
+  takeOrphans(): void {
+    this.#orphansComeHere = true;
   }
 
   /** Whether child `pid` ended and was reaped, and its status waits for a watcher. */
@@ -63,8 +73,17 @@ export class Reaper {
     return () => this.#watchers.delete(pid);
   }
 
-  /** Collects every ended child that is not Node's own. */
-  sweep(): void {
+  /** Collects every ended child that is not Node's own (or, by default, only the watched ones). */
+  sweep({ all = this.#orphansComeHere } = {}): void {
+    if (!all) {
+      for (const [pid, watcher] of this.#watchers) {
+        const end = reapChild(pid);
+        if (!end) continue;
+        this.#watchers.delete(pid);
+        watcher(end);
+      }
+      return;
+    }
     const nodes = new Set<number>();
     for (const c of this.#spawnedByNode) if (c.pid !== undefined) nodes.add(c.pid);
     for (const pid of childrenOfTend()) {

@@ -4,8 +4,13 @@
  * missing program, a bad cwd) arrive through the same `onEnd` as an exit does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { getSystemErrorName } from 'node:util';
 import { TendError } from '../core/errors.ts';
+import { posixSpawn } from '../native/posix-spawn.ts';
+import { reaper } from './reaper.ts';
 import { resolveGroup, resolveUser } from './users.ts';
 
 export interface SpawnRequest {
@@ -76,6 +81,8 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
     ended = true;
     onEnd(e);
   };
+  const fast = spawnDirect(req, end);
+  if (fast !== undefined) return fast;
   let child: ChildProcess;
   try {
     const identity = resolveIdentity(req);
@@ -111,6 +118,63 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
       return child.exitCode === null && child.signalCode === null;
     },
   };
+}
+
+/**
+ * The fast path (posix_spawn, see native/posix-spawn.ts) for what most services are: output
+ * to named pipes, no IPC channel, no change of user. The exit status comes from the reaper.
+ * Returns undefined when the request needs Node's spawn.
+ */
+function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedProcess | null | undefined {
+  if (!req.output || req.channel || req.user !== null || req.group !== null) return undefined;
+  const [file = '', ...args] = req.argv;
+  const program = findProgram(file, req.env.PATH);
+  const fail = (why: string) => {
+    queueMicrotask(() => end({ kind: 'error', why }));
+    return null;
+  };
+  if (program === null) return fail(explainEnoent(file, req.cwd));
+  const env = Object.entries(req.env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+  const started = posixSpawn({ path: program, argv: [file, ...args], env, cwd: req.cwd, ...req.output });
+  if (started === null) return undefined;
+  if ('errno' in started) {
+    const name = getSystemErrorName(-started.errno);
+    return fail(name === 'ENOENT' ? explainEnoent(file, req.cwd) : `could not start ${file}: ${name}`);
+  }
+  let running = true;
+  reaper.start();
+  reaper.watch(started.pid, ({ code, signal }) => {
+    running = false;
+    end({ kind: 'exit', code, signal });
+  });
+  return {
+    pid: started.pid,
+    stdout: null,
+    stderr: null,
+    notify: null,
+    onMessage: () => {},
+    get running() {
+      return running;
+    },
+  };
+}
+
+/**
+ * Where the program is, searched on the service's own PATH as Node's spawn does; a name with
+ * a slash is taken as it is (relative to the service's cwd). null when nothing is found.
+ */
+function findProgram(file: string, searchPath: string | undefined): string | null {
+  if (file.includes('/')) return file;
+  for (const dir of (searchPath ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    const candidate = path.join(dir || '.', file);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
 }
 
 function explainEnoent(file: string, cwd: string | null): string {

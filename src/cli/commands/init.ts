@@ -21,6 +21,7 @@ import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
+import { reaper } from '../../process/reaper.ts';
 import type { Cli } from '../context.ts';
 import { guardAgainstFatalErrors } from '../exit-policy.ts';
 import { execWithLongRunningHeap } from '../long-running-heap.ts';
@@ -45,7 +46,8 @@ export async function run(cli: Cli, configArg: string | undefined, opts: InitOpt
     cli.out.write(t);
   };
   let p = new UpPrinter(write, cli.paint, []);
-  if (!pid1 && !becomeSubreaper()) p.tend('could not become a child subreaper: orphans go to init', true);
+  if (pid1 || becomeSubreaper()) reaper.takeOrphans();
+  else p.tend('could not become a child subreaper: orphans go to init', true);
   if (exitGuard !== null) guardAgainstFatalErrors((m) => p.tend(m, true));
 
   const runtime = await startRuntime({
