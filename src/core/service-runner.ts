@@ -50,6 +50,15 @@ export interface LastExit {
   readonly at: number;
 }
 
+const madeDirs = new Set<string>();
+
+/** Creates a folder once per process (every service's pipes share one). */
+function ensureDir(dir: string): void {
+  if (madeDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  madeDirs.add(dir);
+}
+
 /** How often the rest of a group is checked after its leader exited during a stop. */
 const groupPollMs = 20;
 
@@ -359,7 +368,7 @@ export class ServiceRunner {
   /** The instance's named pipes, opened (and read) once; null without a pipe dir. */
   #openFifos(): { out: Fifo; err: Fifo } | null {
     if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
-    mkdirSync(this.#host.pipeDir, { recursive: true, mode: 0o700 });
+    ensureDir(this.#host.pipeDir);
     const out = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.out`));
     const err = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.err`));
     this.#fifos = { out, err };

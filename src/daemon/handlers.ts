@@ -129,7 +129,7 @@ export function makeHandlers(api: DaemonApi): Handlers {
           throw new TendError('TEND_SERVICE_EXISTS', { name: s.name });
         }
       const out = all.flatMap((s) => sup.add(s, { start: p.start }));
-      for (const [name, def] of Object.entries(p.services)) api.store?.set(name, def);
+      api.store?.setAll(p.services);
       if (p.wait && p.start)
         await settle(
           all.map((s) => s.name),

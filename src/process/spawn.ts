@@ -165,16 +165,30 @@ function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedPr
  */
 function findProgram(file: string, searchPath: string | undefined): string | null {
   if (file.includes('/')) return file;
-  for (const dir of (searchPath ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+  const dirs = searchPath ?? '/usr/local/bin:/usr/bin:/bin';
+  // a restart asks again for the same program: one stat confirms the last answer
+  const key = `${dirs}\0${file}`;
+  const known = foundPrograms.get(key);
+  if (known && isExecutableFile(known)) return known;
+  for (const dir of dirs.split(':')) {
     const candidate = path.join(dir || '.', file);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
+    if (!isExecutableFile(candidate)) continue;
+    foundPrograms.set(key, candidate);
+    return candidate;
   }
+  foundPrograms.delete(key);
   return null;
+}
+
+const foundPrograms = new Map<string, string>();
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function explainEnoent(file: string, cwd: string | null): string {
