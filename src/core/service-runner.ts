@@ -4,12 +4,8 @@
  * an effect that produces an event (a spawn that fails at once) never re-enters the table.
  */
 
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { closeFd, Fifo } from '../logs/fifo.ts';
-import { LineSplitter } from '../logs/line-splitter.ts';
+import { closeFd } from '../logs/fifo.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
-import { SplitBacklog } from '../logs/split-backlog.ts';
 import { watchAdopted } from '../process/adopt.ts';
 import { isGroupAlive, signalGroup } from '../process/group.ts';
 import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
@@ -27,6 +23,7 @@ import {
 } from './lifecycle.ts';
 import { decideRestart, describeExit, emptyHistory, type RestartHistory } from './restart-policy.ts';
 import { RunWatch } from './run-watch.ts';
+import { ServiceOutput } from './service-output.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface RunnerHost {
@@ -48,15 +45,6 @@ export interface LastExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly at: number;
-}
-
-const madeDirs = new Set<string>();
-
-/** Creates a folder once per process (every service's pipes share one). */
-function ensureDir(dir: string): void {
-  if (madeDirs.has(dir)) return;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  madeDirs.add(dir);
 }
 
 /** How often the rest of a group is checked after its leader exited during a stop. */
@@ -83,10 +71,8 @@ export class ServiceRunner {
   #waiters = new Set<() => void>();
   /** Readiness and liveness of the current run; disposed when the run ends. */
   #watch: RunWatch | null = null;
-  /** The named pipes of stdout and stderr, kept across restarts of this instance. */
-  #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
-  /** Numbers this instance's lines, so followers and merges keep their order. */
-  #lineSeq = 0;
+  /** stdout and stderr: named pipes kept across restarts, split into numbered lines. */
+  readonly #output: ServiceOutput;
 
   constructor(spec: ServiceSpec, index: number, name: string, host: RunnerHost) {
     this.#spec = spec;
@@ -94,6 +80,15 @@ export class ServiceRunner {
     this.name = name;
     this.#host = host;
     this.#since = host.clock.now();
+    this.#output = new ServiceOutput(
+      {
+        name,
+        spec: () => this.#spec,
+        isStarting: () => this.#lc.state === 'starting',
+        onLine: (text) => this.#watch?.line(text),
+      },
+      host,
+    );
   }
 
   get spec(): ServiceSpec {
@@ -158,7 +153,7 @@ export class ServiceRunner {
     const startedAt = record.startedAt;
     let proc: SpawnedProcess | null = null;
     proc = watchAdopted(record.pid, record.startTicks, (end) => this.#onEnd(proc, end, startedAt));
-    this.#openFifos();
+    this.#output.open();
     this.#proc = proc;
     this.#pgid = record.pid;
     this.#startedAt = startedAt;
@@ -303,7 +298,7 @@ export class ServiceRunner {
     };
     let proc: SpawnedProcess | null = null;
     const startedAt = this.#host.clock.now();
-    const fifos = this.#openFifos();
+    const fifos = this.#output.open();
     const output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
     proc = spawnProcess(
       {
@@ -324,8 +319,8 @@ export class ServiceRunner {
     if (!proc) return;
     this.#pgid = proc.pid;
     this.#startedAt = startedAt;
-    if (proc.stdout) this.#capture(proc.stdout, 'stdout');
-    if (proc.stderr) this.#capture(proc.stderr, 'stderr');
+    if (proc.stdout) this.#output.capture(proc.stdout, 'stdout');
+    if (proc.stderr) this.#output.capture(proc.stderr, 'stderr');
     this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
     this.#startWatch(proc, env);
   }
@@ -365,84 +360,9 @@ export class ServiceRunner {
     this.#watch = null;
   }
 
-  /** The instance's named pipes, opened (and read) once; null without a pipe dir. */
-  #openFifos(): { out: Fifo; err: Fifo } | null {
-    if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
-    ensureDir(this.#host.pipeDir);
-    const out = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.out`));
-    const err = Fifo.open(path.join(this.#host.pipeDir, `${this.name}.err`));
-    this.#fifos = { out, err };
-    this.#attach(out, 'stdout');
-    this.#attach(err, 'stderr');
-    return this.#fifos;
-  }
-
-  /**
-   * Where the log hub can move a pipe's bytes into the file itself (splice), tend only watches
-   * the pipe and reads back what was moved: a kill -9 of tend then loses nothing. Otherwise
-   * tend reads the pipe.
-   */
-  #attach(fifo: Fifo, stream: LogStream): void {
-    const feed = this.#lineFeed(stream);
-    const backlog = new SplitBacklog(
-      {
-        push: (chunk, at) => feed.push(chunk, true, at),
-        skipped: (lines, at) => {
-          feed.reset();
-          this.#lineSeq += lines;
-          const text = `[tend] ${lines} lines went to the log file only: the writer outran their splitting`;
-          this.#host.log({ service: this.name, stream, text, at, seq: ++this.#lineSeq, inFile: true });
-        },
-      },
-      {
-        keepBytes: Math.max(1 << 20, this.#spec.logs.bufferBytes),
-        // a log readiness probe reads every line while the service starts
-        canShed: () => this.#lc.state !== 'starting' && !this.#host.everyLineWanted(this.name),
-        onRoom: () => drain(),
-      },
-    );
-    // the pipe is emptied into the file at once; its lines are split after, in slices
-    const drain = () => {
-      if (backlog.full) return true;
-      const moved = this.#host.drainPipe(this.name, stream, fifo.fd);
-      if (moved === null) return false;
-      if (moved.length > 0) backlog.add(moved, this.#host.clock.now());
-      return true;
-    };
-    if (drain()) fifo.watch(drain);
-    else fifo.read((chunk) => feed.push(chunk, false));
-  }
-
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
   closePipes({ remove = true } = {}): void {
-    this.#fifos?.out.close({ remove });
-    this.#fifos?.err.close({ remove });
-    this.#fifos = null;
-  }
-
-  /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
-  #lineFeed(name: LogStream): { push(chunk: Buffer, inFile: boolean, at?: number): void; reset(): void } {
-    // one clock reading per read: every line of a chunk arrived at the same moment
-    let at = 0;
-    let inFile = false;
-    const splitter = new LineSplitter((text) => {
-      this.#watch?.line(text);
-      this.#host.log({ service: this.name, stream: name, text, at, seq: ++this.#lineSeq, inFile });
-    }, this.#spec.maxLineBytes);
-    const clock = this.#host.clock;
-    return {
-      push(chunk, moved, arrived) {
-        at = arrived ?? clock.now();
-        inFile = moved;
-        splitter.push(chunk);
-      },
-      reset: () => splitter.reset(),
-    };
-  }
-
-  #capture(stream: NodeJS.ReadableStream, name: LogStream): void {
-    const feed = this.#lineFeed(name);
-    stream.on('data', (chunk: Buffer) => feed.push(chunk, false));
+    this.#output.close({ remove });
   }
 
   #onEnd(proc: SpawnedProcess | null, end: ProcessEnd, startedAt: number): void {

@@ -1,0 +1,133 @@
+/**
+ * One service instance's output: its named pipes (opened once, kept across restarts and
+ * across tend's own restarts), the move of their bytes into the log file, and the splitting
+ * of those bytes into stamped, numbered lines for the ring buffer, followers and readiness.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Fifo } from '../logs/fifo.ts';
+import { LineSplitter } from '../logs/line-splitter.ts';
+import type { LogStream } from '../logs/log-line.ts';
+import { SplitBacklog } from '../logs/split-backlog.ts';
+import type { RunnerHost } from './service-runner.ts';
+import type { ServiceSpec } from './service-spec.ts';
+
+/** What the output needs to know of its instance, read at the moment it is needed. */
+export interface OutputOwner {
+  readonly name: string;
+  spec(): ServiceSpec;
+  /** While starting, a log readiness probe reads every line. */
+  isStarting(): boolean;
+  /** Every line, before it is logged (the readiness probe's view). */
+  onLine(text: string): void;
+}
+
+type Host = Pick<RunnerHost, 'clock' | 'pipeDir' | 'drainPipe' | 'everyLineWanted' | 'log'>;
+
+interface LineFeed {
+  push(chunk: Buffer, inFile: boolean, at?: number): void;
+  reset(): void;
+}
+
+export class ServiceOutput {
+  readonly #owner: OutputOwner;
+  readonly #host: Host;
+  #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
+  #seq = 0;
+
+  constructor(owner: OutputOwner, host: Host) {
+    this.#owner = owner;
+    this.#host = host;
+  }
+
+  /** The named pipes, opened (and read) once; null without a pipe dir. */
+  open(): { out: Fifo; err: Fifo } | null {
+    if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
+    ensureDir(this.#host.pipeDir);
+    const out = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.out`));
+    const err = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.err`));
+    this.#fifos = { out, err };
+    this.#attach(out, 'stdout');
+    this.#attach(err, 'stderr');
+    return this.#fifos;
+  }
+
+  /** Reads a plain pipe (when there are no named pipes). */
+  capture(stream: NodeJS.ReadableStream, name: LogStream): void {
+    const feed = this.#lineFeed(name);
+    stream.on('data', (chunk: Buffer) => feed.push(chunk, false));
+  }
+
+  /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
+  close({ remove = true } = {}): void {
+    this.#fifos?.out.close({ remove });
+    this.#fifos?.err.close({ remove });
+    this.#fifos = null;
+  }
+
+  /**
+   * Where the log hub can move a pipe's bytes into the file itself (splice), tend only watches
+   * the pipe and reads back what was moved: a kill -9 of tend then loses nothing. Otherwise
+   * tend reads the pipe.
+   */
+  #attach(fifo: Fifo, stream: LogStream): void {
+    const { name } = this.#owner;
+    const feed = this.#lineFeed(stream);
+    const backlog = new SplitBacklog(
+      {
+        push: (chunk, at) => feed.push(chunk, true, at),
+        skipped: (lines, at) => {
+          feed.reset();
+          this.#seq += lines;
+          const text = `[tend] ${lines} lines went to the log file only: the writer outran their splitting`;
+          this.#host.log({ service: name, stream, text, at, seq: ++this.#seq, inFile: true });
+        },
+      },
+      {
+        keepBytes: Math.max(1 << 20, this.#owner.spec().logs.bufferBytes),
+        canShed: () => !this.#owner.isStarting() && !this.#host.everyLineWanted(name),
+        onRoom: () => drain(),
+      },
+    );
+    // the pipe is emptied into the file at once; its lines are split after, in slices
+    const drain = () => {
+      if (backlog.full) return true;
+      const moved = this.#host.drainPipe(name, stream, fifo.fd);
+      if (moved === null) return false;
+      if (moved.length > 0) backlog.add(moved, this.#host.clock.now());
+      return true;
+    };
+    if (drain()) fifo.watch(drain);
+    else fifo.read((chunk) => feed.push(chunk, false));
+  }
+
+  /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
+  #lineFeed(stream: LogStream): LineFeed {
+    // one clock reading per read: every line of a chunk arrived at the same moment
+    let at = 0;
+    let inFile = false;
+    const service = this.#owner.name;
+    const splitter = new LineSplitter((text) => {
+      this.#owner.onLine(text);
+      this.#host.log({ service, stream, text, at, seq: ++this.#seq, inFile });
+    }, this.#owner.spec().maxLineBytes);
+    const clock = this.#host.clock;
+    return {
+      push(chunk, moved, arrived) {
+        at = arrived ?? clock.now();
+        inFile = moved;
+        splitter.push(chunk);
+      },
+      reset: () => splitter.reset(),
+    };
+  }
+}
+
+const madeDirs = new Set<string>();
+
+/** Creates a folder once per process (every service's pipes share one). */
+function ensureDir(dir: string): void {
+  if (madeDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  madeDirs.add(dir);
+}
