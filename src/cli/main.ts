@@ -54,6 +54,15 @@ program
   .action(action(() => import('./commands/daemon.ts')));
 
 program
+  .command('run')
+  .description('run a script (.ts/.js/.mjs) as the supervision logic, with the tend/init API')
+  .argument('[script]', 'the script file')
+  .argument('[args...]', "the script's arguments (after -- when they look like tend's options)")
+  .option('-e, --eval <code>', 'run this code instead of a file')
+  .allowUnknownOption()
+  .action(action(() => import('./commands/run.ts')));
+
+program
   .command('init')
   .description('the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config')
   .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')

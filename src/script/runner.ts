@@ -1,0 +1,81 @@
+/**
+ * Runs a `tend run` script as the supervision logic, doing a supervisor's duties around it:
+ * orphans are reaped (tend is PID 1 or a child subreaper), SIGTERM/SIGINT/SIGHUP go to the
+ * script's own handlers or, when it has none, stop its children gracefully and end tend, and
+ * a script that throws is reported at its own file:line, its children are stopped and tend
+ * exits 1. `tend/init` and `tend` resolve to tend itself, wherever the script is on disk.
+ */
+import { registerHooks } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { becomeSubreaper } from '../native/libc.ts';
+import { reaper } from '../process/reaper.ts';
+import { scriptState } from './state.ts';
+
+export interface RunOptions {
+  /** How long children get after SIGTERM before SIGKILL. */
+  readonly graceMs?: number;
+  readonly warn: (message: string) => void;
+}
+
+const forwarded: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/** Imports the script; resolves once it has been evaluated (its children may still run). */
+export async function runScript(file: string, args: readonly string[], options: RunOptions): Promise<void> {
+  const graceMs = options.graceMs ?? 10_000;
+  scriptState().args = [...args];
+  if (process.pid === 1 || becomeSubreaper()) reaper.takeOrphans();
+  reaper.start();
+  resolveTendToItself();
+
+  const fail = (e: unknown) => {
+    process.stderr.write(
+      `tend run: the script failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    void stopChildren(graceMs).then(() => process.exit(1));
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  for (const sig of forwarded) {
+    const byDefault = () => {
+      // the script's own handler, if it has one, decides
+      if (process.listenerCount(sig) > 1) return;
+      options.warn(`${sig}: stopping the script's children`);
+      void stopChildren(graceMs).then(() => process.exit(0));
+    };
+    process.on(sig, byDefault);
+  }
+  try {
+    await import(pathToFileURL(file).href);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** SIGTERM to every live child's group, SIGKILL to what is left after `graceMs`. */
+async function stopChildren(graceMs: number): Promise<void> {
+  const children = [...scriptState().children];
+  for (const c of children) c.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const c of children) c.kill('SIGKILL');
+      resolve();
+    }, graceMs);
+  });
+  await Promise.race([Promise.all(children.map((c) => c.exited)), late]);
+  clearTimeout(timer);
+}
+
+/** `tend`, `tend/init` (and the package's own name) resolve to this installation of tend. */
+function resolveTendToItself(): void {
+  const targets = new Map([
+    ['tend', import.meta.resolve('tend-supervisor')],
+    ['tend/init', import.meta.resolve('tend-supervisor/init')],
+  ]);
+  registerHooks({
+    resolve(specifier, context, next) {
+      const url = targets.get(specifier.replace(/^tend-supervisor/, 'tend'));
+      return url ? { url, shortCircuit: true, format: 'module' } : next(specifier, context);
+    },
+  });
+}
