@@ -5,10 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { listPids } from '../src/process/proc.ts';
+import { pidsWithEnv } from '../src/process/proc.ts';
 import { tempDir, waitFor } from './helpers.ts';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -112,14 +111,11 @@ export async function startDaemon(t: TestContext, e: Env, args: readonly string[
 
 /** SIGKILLs every process whose environment carries this test's marker. */
 export function killMarked(marker: string): void {
-  const needle = `TEND_TEST_CASE=${marker}`;
-  for (const pid of listPids()) {
-    if (pid === process.pid) continue;
+  for (const pid of pidsWithEnv(`TEND_TEST_CASE=${marker}`)) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle))
-        process.kill(pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
-      // gone already, or not readable
+      // gone already
     }
   }
 }

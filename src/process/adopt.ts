@@ -7,7 +7,7 @@
 
 import { readStat } from './proc.ts';
 import { reaper } from './reaper.ts';
-import type { ProcessEnd, SpawnedProcess } from './spawn.ts';
+import { type ProcessEnd, pidOnlyProcess, type SpawnedProcess } from './spawn.ts';
 
 const pollMs = 100;
 
@@ -49,14 +49,5 @@ export function watchAdopted(
       ended({ kind: 'exit', code: null, signal: null });
     }, pollMs);
   }
-  return {
-    pid,
-    stdout: null,
-    stderr: null,
-    notify: null,
-    onMessage: () => {},
-    get running() {
-      return running;
-    },
-  };
+  return pidOnlyProcess(pid, () => running);
 }

@@ -82,3 +82,16 @@ export function groupStats(pgids: readonly number[]): Map<number, GroupStats> {
   }
   return acc;
 }
+
+/** Every process (but this one) whose environment holds `entry` (`KEY=value`), found in /proc. */
+export function pidsWithEnv(entry: string): number[] {
+  return listPids().filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry);
+    } catch {
+      // gone already, or not ours to read
+      return false;
+    }
+  });
+}

@@ -147,14 +147,19 @@ function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedPr
     running = false;
     end({ kind: 'exit', code, signal });
   });
+  return pidOnlyProcess(started.pid, () => running);
+}
+
+/** A process tend knows by its PID alone (started by posix_spawn, or adopted): no streams, no IPC. */
+export function pidOnlyProcess(pid: number, isRunning: () => boolean): SpawnedProcess {
   return {
-    pid: started.pid,
+    pid,
     stdout: null,
     stderr: null,
     notify: null,
     onMessage: () => {},
     get running() {
-      return running;
+      return isRunning();
     },
   };
 }

@@ -16,7 +16,6 @@
 import path from 'node:path';
 import { findConfig } from '../../config/index.ts';
 import { TendError } from '../../core/errors.ts';
-import { instanceNames } from '../../core/names.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
@@ -45,7 +44,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: InitOpt
   const write = (t: string) => {
     cli.out.write(t);
   };
-  let p = new UpPrinter(write, cli.paint, []);
+  const p = new UpPrinter(write, cli.paint);
   if (pid1 || becomeSubreaper()) reaper.takeOrphans();
   else p.tend('could not become a child subreaper: orphans go to init', true);
   if (exitGuard !== null) guardAgainstFatalErrors((m) => p.tend(m, true));
@@ -58,15 +57,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: InitOpt
     version,
     exitGuard,
     warn: (e) => p.tend(e.message, true),
-    attach: (sup, services) => {
-      p = new UpPrinter(
-        write,
-        cli.paint,
-        services.flatMap((s) => instanceNames(s)),
-      );
-      sup.logs.add((l) => p.line(l));
-      sup.events.add((e) => p.event(e));
-    },
+    attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`${pid1 ? 'PID 1' : `pid ${process.pid}, subreaper`}, control socket: ${home.socket}`);
 

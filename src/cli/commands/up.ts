@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { findConfig } from '../../config/index.ts';
-import { instanceNames } from '../../core/names.ts';
 import { layout, projectHomeDir } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import type { Cli } from '../context.ts';
@@ -22,7 +21,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: { only?
   const write = (t: string) => {
     cli.out.write(t);
   };
-  let p = new UpPrinter(write, cli.paint, []);
+  const p = new UpPrinter(write, cli.paint);
   const runtime = await startRuntime({
     home,
     configPath,
@@ -31,16 +30,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: { only?
     exitOnCriticalFailure: true,
     version,
     warn: (e) => p.tend(e.message, true),
-    attach: (sup, services) => {
-      // every instance name is known before anything starts, so prefixes line up from the first line
-      p = new UpPrinter(
-        write,
-        cli.paint,
-        services.flatMap((s) => instanceNames(s)),
-      );
-      sup.logs.add((l) => p.line(l));
-      sup.events.add((e) => p.event(e));
-    },
+    attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`control socket: ${home.socket}`);
 

@@ -4,6 +4,9 @@
  * restarts and failures marked as tend's.
  */
 import type { SupervisorEvent } from '../../core/events.ts';
+import { instanceNames } from '../../core/names.ts';
+import type { ServiceSpec } from '../../core/service-spec.ts';
+import type { Supervisor } from '../../core/supervisor.ts';
 import type { LogLine } from '../../logs/log-line.ts';
 import { type Color, type Paint, serviceColors } from './color.ts';
 
@@ -13,13 +16,26 @@ export class UpPrinter {
   readonly #colors = new Map<string, Color>();
   #width: number;
 
-  constructor(write: (text: string) => void, paint: Paint, names: readonly string[]) {
+  constructor(write: (text: string) => void, paint: Paint, names: readonly string[] = []) {
     this.#write = write;
     this.#paint = paint;
-    this.#width = Math.max(4, ...names.map((n) => n.length));
-    names.forEach((n) => {
-      this.#colorOf(n);
-    });
+    this.#width = 4;
+    this.#know(names);
+  }
+
+  /**
+   * Shows a supervisor's output and events. Every instance name is known before anything
+   * starts, so prefixes line up and colours are fixed from the first line.
+   */
+  attach(sup: Pick<Supervisor, 'logs' | 'events'>, services: readonly ServiceSpec[]): void {
+    this.#know(services.flatMap((s) => instanceNames(s)));
+    sup.logs.add((l) => this.line(l));
+    sup.events.add((e) => this.event(e));
+  }
+
+  #know(names: readonly string[]): void {
+    this.#width = Math.max(this.#width, ...names.map((n) => n.length));
+    for (const n of names) this.#colorOf(n);
   }
 
   #colorOf(service: string): Color {
