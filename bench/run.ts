@@ -1,14 +1,15 @@
 /**
  * `npm run bench [-- scenario… --peers pm2,supervisord]`: measures tend and its peers on this
  * machine in the same run, scenario by scenario (so a noisy moment hits every peer alike),
- * and writes bench/results/DATE.json, DATE.md and, with --results, the table to that file.
+ * and writes bench/results/DATE.json, DATE.md and, with --results, the table to that file,
+ * followed by the notes of bench/gaps.md on where tend is behind and why.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { listPids } from '../src/process/proc.ts';
+import { pidsWithEnv } from '../src/process/proc.ts';
 import { derive, markdown, type PeerResult, type RunResult } from './lib/report.ts';
 import { peerFactories } from './peers/index.ts';
 import { installPeer, peersCacheDir } from './peers/install.ts';
@@ -30,8 +31,20 @@ const { values, positionals } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
     results: { type: 'string' },
+    render: { type: 'string' },
   },
 });
+
+const gapsFile = path.join(import.meta.dirname, 'gaps.md');
+const analysis = () => (existsSync(gapsFile) ? readFileSync(gapsFile, 'utf8') : '');
+
+// --render FILE.json: the table of an earlier run again (after editing gaps.md), no measuring
+if (values.render) {
+  const table = markdown(JSON.parse(readFileSync(values.render, 'utf8')) as RunResult, analysis());
+  if (values.results) writeFileSync(values.results, table);
+  console.log(table);
+  process.exit(0);
+}
 
 const defaults: BenchOptions = values.quick
   ? { n: 5, sizes: [5, 10], logLines: 10_000, trials: 5, windowSeconds: 1, soakMinutes: 0.05, settleMs: 3000 }
@@ -77,13 +90,11 @@ const marker = `TEND_BENCH_RUN=${randomUUID()}`;
 process.env.TEND_BENCH_RUN = marker.split('=')[1];
 
 function killLeftovers(): void {
-  for (const pid of listPids()) {
-    if (pid === process.pid) continue;
+  for (const pid of pidsWithEnv(marker)) {
     try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker))
-        process.kill(pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
-      // gone, or not ours to read
+      // gone already
     }
   }
 }
@@ -152,7 +163,7 @@ const run: RunResult = {
 mkdirSync(values.out, { recursive: true });
 const stem = path.join(values.out, run.date.replaceAll(':', '-').slice(0, 19));
 writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
-const table = markdown(run);
+const table = markdown(run, analysis());
 writeFileSync(`${stem}.md`, table);
 if (values.results) writeFileSync(values.results, table);
 console.log(table);

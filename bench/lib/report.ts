@@ -66,7 +66,8 @@ function verdict(name: string, tend: number | undefined, peers: readonly PeerRes
   return parts.join(', ');
 }
 
-export function markdown(run: RunResult): string {
+/** `analysis`: hand-written notes on the gaps (bench/gaps.md), appended to the table. */
+export function markdown(run: RunResult, analysis = ''): string {
   const tend = run.results.find((r) => r.peer === 'tend');
   const others = run.results.filter((r) => r.peer !== 'tend');
   const names = [...new Set(run.results.flatMap((r) => Object.keys(r.figures)))];
@@ -109,5 +110,6 @@ export function markdown(run: RunResult): string {
     ...rows.map(line),
     '',
     ...(problems.length ? ['Not measured:', '', ...problems, ''] : []),
+    ...(analysis ? [analysis.trim(), ''] : []),
   ].join('\n');
 }
