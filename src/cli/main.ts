@@ -4,6 +4,7 @@
  * pays for the client and not for the kernel.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { clientScriptRequest } from './client-script-request.ts';
 import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
 import { execOnExit, noteExitError, takeExecOnExit } from './exit-policy.ts';
 import { version } from './version.ts';
@@ -215,13 +216,26 @@ if (exitCommand?.length === 0) {
   process.exitCode = 2;
 } else {
   if (exitCommand) execOnExit(exitCommand);
-  program.parseAsync(argv).catch((e: unknown) => {
-    noteExitError(e);
-    if (e instanceof CommanderError) {
-      // help and --version are not errors; anything else commander rejects is bad usage
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.exitCode = reportError(makeCli({}), e);
-  });
+  const script = clientScriptRequest(argv);
+  if (script) {
+    import('./client-script-mode.ts')
+      .then((m) => m.runClientScriptMode(script))
+      .then(
+        (code) => {
+          process.exitCode = code;
+        },
+        (e: unknown) => {
+          process.exitCode = reportError(makeCli({}), e);
+        },
+      );
+  } else
+    program.parseAsync(argv).catch((e: unknown) => {
+      noteExitError(e);
+      if (e instanceof CommanderError) {
+        // help and --version are not errors; anything else commander rejects is bad usage
+        process.exitCode = e.exitCode === 0 ? 0 : 2;
+        return;
+      }
+      process.exitCode = reportError(makeCli({}), e);
+    });
 }

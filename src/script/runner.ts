@@ -66,8 +66,12 @@ async function stopChildren(graceMs: number): Promise<void> {
   clearTimeout(timer);
 }
 
+let resolving = false;
+
 /** `tend`, `tend/init` (and the package's own name) resolve to this installation of tend. */
-function resolveTendToItself(): void {
+export function resolveTendToItself(): void {
+  if (resolving) return;
+  resolving = true;
   const targets = new Map([
     ['tend', import.meta.resolve('tend-supervisor')],
     ['tend/init', import.meta.resolve('tend-supervisor/init')],
