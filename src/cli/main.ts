@@ -64,6 +64,11 @@ program
   .action(action(() => import('./commands/run.ts')));
 
 program
+  .command('repl')
+  .description('an interactive TypeScript prompt with the client-script API (service(), status()…) in scope')
+  .action(action(() => import('./commands/repl.ts')));
+
+program
   .command('init')
   .description('the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config')
   .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')

@@ -1,0 +1,43 @@
+/**
+ * `tend repl` driven through a pseudo-terminal (util-linux `script`): it completes a service
+ * name inside its quotes, runs a command with top-level await, and lists the API on .help.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import test from 'node:test';
+import { startDaemon, tend, tendMain, testEnv } from '../cli.ts';
+import { waitFor } from '../helpers.ts';
+
+test('tend repl completes a service name, runs a command, survives a restart of tend and lists the API', async (t) => {
+  const e = testEnv(t);
+  await startDaemon(t, e);
+  assert.equal((await tend(e, ['add', 'webserver', '--', 'sleep', '1000'])).code, 0);
+  const child = spawn('script', ['-qfec', `${process.execPath} ${tendMain} repl`, '/dev/null'], {
+    env: { ...e.env, HOME: e.dir, TERM: 'xterm' },
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await waitFor('the prompt', () => out.includes('tend> '));
+  assert.match(out, /connected to .*tend\.sock/);
+
+  child.stdin.write("(await status('webs");
+  child.stdin.write('\t');
+  await waitFor('the name completed', () => out.includes("status('webserver"));
+  child.stdin.write("'))[0].state\r");
+  await waitFor('the command run', () => out.includes("'running'"));
+
+  // a hot restart of tend closes the connection: the REPL connects again by itself
+  assert.equal((await tend(e, ['system', 'restart'])).code, 0);
+  await waitFor('the reconnection', () => /connected to .*tend\.sock again/.test(out));
+  child.stdin.write("(await list()).map((s) => s.name).join('+') + '!'\r");
+  await waitFor('a command after the restart', () => out.includes("'webserver!'"));
+
+  child.stdin.write('.help\r');
+  await waitFor('the API listed', () => out.includes('checkTcp(addr, s?)'));
+  child.stdin.write('.exit\r');
+  await exited;
+});
