@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { closest } from '../config/did-you-mean.ts';
 import { formatPath } from '../config/issues.ts';
 import { TendError } from '../core/errors.ts';
+import { eventTsv } from '../protocol/event-tsv.ts';
 import {
   errorResponse,
   isValidId,
@@ -21,12 +22,14 @@ import {
   toErrorObject,
 } from '../protocol/jsonrpc.ts';
 import {
+  type EventView,
   isMethodName,
   type MethodName,
   methods,
   type ParsedParamsOf,
   type ResultOf,
 } from '../protocol/methods.ts';
+import { parseTextCommand, textReply } from './text-commands.ts';
 
 export interface CallContext {
   readonly connectionId: number;
@@ -103,13 +106,16 @@ export class RpcServer {
   }
 
   async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // stop accepting before the clients learn of the close: one that connects again at once
+    // must not land in the backlog of a listener that is going away
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     try {
       unlinkSync(this.#opts.socketPath);
     } catch {
       // already gone
     }
+    for (const s of this.#sockets) s.destroy();
+    await closed;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -165,6 +171,72 @@ export class RpcServer {
       this.#sockets.delete(socket);
       for (const fn of closers) fn();
     });
+  }
+
+  /**
+   * A controller (a service with `controller`): what it writes on stdout is read as commands,
+   * JSON-RPC lines or the text form (text-commands.ts), and its stdin gets the answers and
+   * tend's event stream, a snapshot first, as TSV lines or JSON-RPC notifications. A controller
+   * that does not read loses events (counted, then an overflow line and a fresh snapshot), as
+   * any subscriber does; it never blocks tend.
+   */
+  serveController(
+    io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+    format: 'tsv' | 'json',
+  ): void {
+    const output = io.output as NodeJS.WritableStream & { writableLength: number; destroyed: boolean };
+    const closers: (() => void)[] = [];
+    let dropped = 0;
+    const write = (line: string) => {
+      if (output.destroyed) return;
+      if (output.writableLength > this.#opts.notifyHighWater) {
+        dropped++;
+        return;
+      }
+      output.write(`${line}\n`);
+    };
+    const ctx: CallContext = {
+      connectionId: ++this.#nextId,
+      notify: (method, params) => {
+        const event = (params as { event?: EventView }).event;
+        write(
+          format === 'tsv' && event ? eventTsv(event) : JSON.stringify({ jsonrpc: '2.0', method, params }),
+        );
+      },
+      dropped: () => dropped,
+      onClose: (fn) => closers.push(fn),
+    };
+    // a controller that died leaves a broken pipe behind: nothing to report
+    output.on('error', () => {});
+    const answer = (line: string) => {
+      if (line.trim() === '') return;
+      if (/^\s*[[{]/.test(line)) {
+        this.#handleLine(line, ctx).then(
+          (r) => r !== null && write(JSON.stringify(r)),
+          () => {},
+        );
+        return;
+      }
+      const command = parseTextCommand(line);
+      if ('error' in command) return write(`error ${command.verb}: ${command.error}`);
+      const request = { jsonrpc: '2.0', id: 0, method: command.method, params: command.params };
+      this.#handleOne(request, ctx).then(
+        (r) => write(textReply(command.verb, line, r)),
+        () => {},
+      );
+    };
+    const reader = new LineReader(this.#opts.maxLineBytes, answer, () => {
+      write(`error: a line over ${Math.round(this.#opts.maxLineBytes / 2 ** 20)} MiB`);
+    });
+    io.input.on('data', (chunk: Buffer) => reader.push(chunk));
+    io.input.on('close', () => {
+      for (const fn of closers) fn();
+    });
+    // the event stream, a snapshot first: the controller needs no query to know where things stand
+    void this.#handleOne(
+      { jsonrpc: '2.0', id: 0, method: 'events.subscribe', params: { snapshot: true } },
+      ctx,
+    );
   }
 
   async #handleLine(line: string, ctx: CallContext): Promise<unknown> {

@@ -21,23 +21,31 @@ test('tend repl completes a service name, runs a command, survives a restart of 
     out += d;
   });
   const exited = new Promise((resolve) => child.on('close', resolve));
-  await waitFor('the prompt', () => out.includes('tend> '));
+  // on a timeout, show what the terminal showed
+  const seen = async (what: string, probe: () => boolean) => {
+    try {
+      await waitFor(what, probe, { timeoutMs: 30_000 });
+    } catch {
+      assert.fail(`timed out waiting for ${what}; the terminal showed:\n${out}`);
+    }
+  };
+  await seen('the prompt', () => out.includes('tend> '));
   assert.match(out, /connected to .*tend\.sock/);
 
   child.stdin.write("(await status('webs");
   child.stdin.write('\t');
-  await waitFor('the name completed', () => out.includes("status('webserver"));
+  await seen('the name completed', () => out.includes("status('webserver"));
   child.stdin.write("'))[0].state\r");
-  await waitFor('the command run', () => out.includes("'running'"));
+  await seen('the command run', () => out.includes("'running'"));
 
   // a hot restart of tend closes the connection: the REPL connects again by itself
   assert.equal((await tend(e, ['system', 'restart'])).code, 0);
-  await waitFor('the reconnection', () => /connected to .*tend\.sock again/.test(out));
+  await seen('the reconnection', () => /connected to .*tend\.sock again/.test(out));
   child.stdin.write("(await list()).map((s) => s.name).join('+') + '!'\r");
-  await waitFor('a command after the restart', () => out.includes("'webserver!'"));
+  await seen('a command after the restart', () => out.includes("'webserver!'"));
 
   child.stdin.write('.help\r');
-  await waitFor('the API listed', () => out.includes('checkTcp(addr, s?)'));
+  await seen('the API listed', () => out.includes('checkTcp(addr, s?)'));
   child.stdin.write('.exit\r');
   await exited;
 });
