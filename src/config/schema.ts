@@ -200,6 +200,12 @@ export const serviceSchema = z
       .describe('not ready this long after spawn: stopped and treated as a failure'),
     health: healthSchema.optional(),
     logs: logsSchema.optional(),
+    controller: z
+      .union([z.boolean(), z.enum(['tsv', 'json'])])
+      .optional()
+      .describe(
+        'a controller: tend\'s events on its stdin (true or "tsv": tab-separated; "json": JSON-RPC notifications), its stdout read as commands',
+      ),
   })
   .superRefine((s, ctx) => {
     if (s.command === undefined && s.args === undefined) {

@@ -74,6 +74,7 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     health: s.health ? healthSpec(s.health) : null,
     logs: logOptions(s.logs, baseDir),
     maxLineBytes: s.logs?.max_line ?? d.maxLineBytes,
+    controller: s.controller === true ? 'tsv' : s.controller || d.controller,
   };
 }
 

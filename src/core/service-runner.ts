@@ -34,11 +34,19 @@ export interface RunnerHost {
   drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null;
   /** Whether a follower or printer needs every line of this service. */
   everyLineWanted(service: string): boolean;
+  /** Connects a controller's pipes to tend's control protocol (an adapter's job, not the kernel's). */
+  attachController(service: string, format: 'tsv' | 'json', io: ControllerPipes): void;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
   /** Whether this service must still wait for dependencies before it may spawn. */
   awaiting(name: string): boolean;
+}
+
+/** A controller's side of the conversation: what it writes, and where tend's answers go. */
+export interface ControllerPipes {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
 }
 
 export interface LastExit {
@@ -310,6 +318,7 @@ export class ServiceRunner {
         group: spec.group,
         channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
         output,
+        controller: spec.controller !== null,
       },
       (end) => this.#onEnd(proc, end, startedAt),
     );
@@ -319,7 +328,10 @@ export class ServiceRunner {
     if (!proc) return;
     this.#pgid = proc.pid;
     this.#startedAt = startedAt;
-    if (proc.stdout) this.#output.capture(proc.stdout, 'stdout');
+    if (spec.controller !== null && proc.stdin && proc.stdout) {
+      // a controller's stdout is commands, not log lines
+      this.#host.attachController(this.name, spec.controller, { input: proc.stdout, output: proc.stdin });
+    } else if (proc.stdout) this.#output.capture(proc.stdout, 'stdout');
     if (proc.stderr) this.#output.capture(proc.stderr, 'stderr');
     this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
     this.#startWatch(proc, env);

@@ -86,6 +86,11 @@ export interface ServiceSpec {
   readonly logs: LogOptions;
   /** A line longer than this is cut into pieces (never dropped). */
   readonly maxLineBytes: number;
+  /**
+   * A controller gets tend's event stream on stdin (TSV or JSON lines) and writes commands on
+   * stdout, answered on stdin; null for an ordinary service.
+   */
+  readonly controller: 'tsv' | 'json' | null;
 }
 
 export const serviceDefaults = {
@@ -110,6 +115,7 @@ export const serviceDefaults = {
   health: null,
   logs: defaultLogOptions,
   maxLineBytes: 64 * 1024,
+  controller: null,
 } as const satisfies Partial<ServiceSpec>;
 
 /** The services a spec waits for, whatever the kind of dependency. */

@@ -22,7 +22,7 @@ import {
   withDependencies,
 } from './plans.ts';
 import { isGlob, matchPattern } from './selection.ts';
-import { type LastExit, ServiceRunner } from './service-runner.ts';
+import { type ControllerPipes, type LastExit, ServiceRunner } from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface SupervisorOptions {
@@ -42,6 +42,8 @@ export interface SupervisorOptions {
    * is counted instead of split. Defaults to always.
    */
   readonly everyLineWanted?: (service: string) => boolean;
+  /** Connects a controller (a service with `controller`) to the control protocol; without it, its pipes are closed. */
+  readonly attachController?: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
   /**
    * Processes a previous tend started, by instance name, found alive with the same start
    * time: their services are adopted instead of started again.
@@ -101,6 +103,7 @@ export class Supervisor {
   readonly #pipeDir: string | null;
   readonly #drainPipe: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
   readonly #everyLineWanted: (service: string) => boolean;
+  readonly #attachController: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
   readonly #adoptable: Map<string, AdoptableProcess>;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
@@ -116,6 +119,7 @@ export class Supervisor {
     this.#pipeDir = options.pipeDir ?? null;
     this.#drainPipe = options.drainPipe ?? (() => null);
     this.#everyLineWanted = options.everyLineWanted ?? (() => true);
+    this.#attachController = options.attachController ?? ((_s, _f, io) => io.output.end());
     this.#adoptable = new Map(options.adoptable ?? []);
   }
 
@@ -336,6 +340,7 @@ export class Supervisor {
       pipeDir: this.#pipeDir,
       drainPipe: this.#drainPipe,
       everyLineWanted: this.#everyLineWanted,
+      attachController: this.#attachController,
       baseEnv: this.#env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),

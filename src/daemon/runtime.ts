@@ -87,6 +87,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     drainPipe: (service, stream, fd) => hub?.drainPipe(service, stream, fd) ?? null,
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
+    attachController: (_service, format, io) => server?.serveController(io, format),
   });
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
 import { TendError } from '../core/errors.ts';
 import { posixSpawn } from '../native/posix-spawn.ts';
@@ -24,6 +24,8 @@ export interface SpawnRequest {
   readonly channel?: 'notify' | 'ipc' | null;
   /** fds to give the child as stdout and stderr (named pipes); absent: fresh pipes. */
   readonly output?: { readonly stdout: number; readonly stderr: number } | null;
+  /** A controller: stdin and stdout are pipes to tend (its stderr still goes to `output`). */
+  readonly controller?: boolean;
 }
 
 export type ProcessEnd =
@@ -34,6 +36,8 @@ export interface SpawnedProcess {
   readonly pid: number;
   /** null when the output goes to fds given in the request. */
   readonly stdout: Readable | null;
+  /** A controller's stdin; null otherwise. */
+  readonly stdin?: Writable | null;
   readonly stderr: Readable | null;
   /** The readable end of the notify pipe (fd 3 in the child), when asked for. */
   readonly notify: Readable | null;
@@ -91,7 +95,12 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
       cwd: req.cwd ?? undefined,
       env: req.channel === 'notify' ? { ...req.env, TEND_NOTIFY_FD: '3' } : req.env,
       detached: true,
-      stdio: ['ignore', req.output?.stdout ?? 'pipe', req.output?.stderr ?? 'pipe', extra],
+      stdio: [
+        req.controller ? 'pipe' : 'ignore',
+        req.controller ? 'pipe' : (req.output?.stdout ?? 'pipe'),
+        req.output?.stderr ?? 'pipe',
+        extra,
+      ],
       ...identity,
     });
   } catch (e) {
@@ -108,6 +117,7 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
   const ipc = child;
   return {
     pid: child.pid,
+    stdin: child.stdin,
     stdout: child.stdout,
     stderr: child.stderr,
     notify,
@@ -126,7 +136,8 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
  * Returns undefined when the request needs Node's spawn.
  */
 function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedProcess | null | undefined {
-  if (!req.output || req.channel || req.user !== null || req.group !== null) return undefined;
+  if (!req.output || req.channel || req.controller || req.user !== null || req.group !== null)
+    return undefined;
   const [file = '', ...args] = req.argv;
   const program = findProgram(file, req.env.PATH);
   const fail = (why: string) => {

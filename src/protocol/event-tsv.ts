@@ -1,0 +1,37 @@
+/**
+ * An event as one line of tab-separated fields, for shell scripts and controllers (daemonproxy's
+ * stream format); the README's "Event stream" section documents each form.
+ */
+import type { EventView } from './methods.ts';
+
+const clean = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/[\t\n]/g, ' '));
+
+/** One event as tab-separated fields; README "Event stream" documents each form. */
+export function eventTsv(e: EventView): string {
+  const f = (...fields: unknown[]) => fields.map(clean).join('\t');
+  switch (e.type) {
+    case 'snapshot':
+      return f('service.state', e.service, e.state, e.at, e.pid, e.reason);
+    case 'state':
+      return f('service.state', e.service, e.to, e.at, e.pid, e.reason);
+    case 'snapshot-end':
+      return f('snapshot.end', e.at);
+    case 'overflow':
+      return f('overflow', e.missed, e.at);
+    case 'spawn':
+      return f('service.spawn', e.service, e.at, e.pid);
+    case 'exit':
+      return e.signal
+        ? f('service.exit', e.service, e.at, e.pid, 'signal', e.signal)
+        : f('service.exit', e.service, e.at, e.pid, 'exit', e.code);
+    case 'health':
+      return f('service.health', e.service, e.at, e.ok ? 'ok' : 'fail', e.detail);
+    case 'log-error':
+      return f('service.log_error', e.service, e.at, e.file, e.error);
+    case 'added':
+    case 'removed':
+      return f(`service.${e.type}`, e.service, e.at);
+    default:
+      return f(`service.${e.type}`, e.service, e.at);
+  }
+}
