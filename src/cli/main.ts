@@ -71,7 +71,11 @@ program
 program
   .command('init')
   .description('the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config')
-  .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
+  .argument(
+    '[config]',
+    'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards), or a script to run as tend run does',
+  )
+  .argument('[args...]', "a script's arguments")
   .option('--grace <seconds>', 'on SIGTERM, how long services get before SIGKILL', '10')
   .option(
     '--exit-guard <code>',

@@ -227,3 +227,20 @@ test('--exit-guard: a shutdown without the code is refused, a fatal error is log
   assert.equal((await tend(e, ['shutdown', '--guard', '42'])).code, 0);
   assert.equal(await init.exited, 0);
 });
+
+test('tend init SCRIPT: as PID 1 the script is the supervision logic; SIGTERM stops its children, exit 0', async (t) => {
+  const e = testEnv(t);
+  const script = path.join(e.dir, 'boot.ts');
+  writeFileSync(
+    script,
+    "import { args, exec } from 'tend/init';\nconst c = exec('sleep', '1000');\nconsole.log('booted ' + args.join(',') + ' child ' + c.pid());\n",
+  );
+  const init = startInit(t, e, [script, 'a', 'b']);
+  await waitFor('the script to run', () => /booted a,b child \d+/.test(init.output()));
+  const [child] = descendants(init.hostPid());
+  assert.ok(child, 'the child runs under PID 1');
+  process.kill(init.hostPid(), 'SIGTERM');
+  assert.equal(await init.exited, 0, init.output());
+  assert.match(init.output(), /SIGTERM: stopping the script's children/);
+  assert.equal(readStat(child.pid), null);
+});

@@ -1,7 +1,8 @@
 /**
- * `tend init [config]`: the container entrypoint. As PID 1 (or, elsewhere, as a child
- * subreaper) tend reaps every orphan, prints the services' output on stdout as `tend up` does,
- * and turns signals into actions:
+ * `tend init [config | script [args…]]`: the container entrypoint. As PID 1 (or, elsewhere,
+ * as a child subreaper) tend reaps every orphan, prints the services' output on stdout as
+ * `tend up` does, and turns signals into actions (a script, any .ts/.js/.mjs but
+ * tend.config.*, runs as `tend run` runs it, with the same PID 1 duties):
  *
  *   SIGTERM, SIGINT  stop everything in reverse dependency order; after --grace, SIGKILL
  *   SIGHUP           reload the config
@@ -21,6 +22,7 @@ import { startRuntime } from '../../daemon/runtime.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import { reaper } from '../../process/reaper.ts';
+import { runScript } from '../../script/runner.ts';
 import type { Cli } from '../context.ts';
 import { guardAgainstFatalErrors } from '../exit-policy.ts';
 import { execWithLongRunningHeap } from '../long-running-heap.ts';
@@ -34,9 +36,28 @@ export interface InitOptions {
   readonly exitGuard?: string;
 }
 
-export async function run(cli: Cli, configArg: string | undefined, opts: InitOptions): Promise<number> {
+/** A script for tend run, not a config: any .ts/.js/.mjs but tend.config.*. */
+function isScript(file: string): boolean {
+  return /\.(m?[jt]s)$/.test(file) && !/(^|\/)tend\.config\.[^/]+$/.test(file);
+}
+
+export async function run(
+  cli: Cli,
+  configArg: string | undefined,
+  scriptArgs: string[],
+  opts: InitOptions,
+): Promise<number> {
   const graceMs = seconds('--grace', opts.grace) * 1000;
   const exitGuard = opts.exitGuard === undefined ? null : integer('--exit-guard', opts.exitGuard);
+  if (configArg !== undefined && isScript(configArg)) {
+    // the script is the supervision logic (tend run), with init's duties around it
+    execWithLongRunningHeap();
+    await runScript(path.resolve(configArg), scriptArgs, {
+      graceMs,
+      warn: (m) => cli.err.write(`tend init: ${m}\n`),
+    });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  }
   const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
   const home = layout(cli.options.home ?? daemonHomeDir());
   execWithLongRunningHeap();
