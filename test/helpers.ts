@@ -2,7 +2,7 @@
  * Shared test helpers: temp dirs cleaned after the test, and waiting on a condition with a
  * deadline instead of sleeping.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -68,4 +68,13 @@ export function gate(t: TestContext | { after(fn: () => void): void }): {
     open: () => writeFileSync(file, ''),
     wait: `until [ -e '${file}' ]; do sleep 0.02; done`,
   };
+}
+
+/** The non-empty lines of a file; none while it does not exist yet. */
+export function linesOf(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import test from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
 import { root, startDaemon, tendJson, testEnv } from '../cli.ts';
-import { waitFor } from '../helpers.ts';
+import { linesOf, waitFor } from '../helpers.ts';
 
 const status = async (e: ReturnType<typeof testEnv>, name: string) =>
   (await tendJson<ServiceView[]>(e, ['status', name]))[0];
@@ -18,13 +18,7 @@ const status = async (e: ReturnType<typeof testEnv>, name: string) =>
 test('a shell controller starts a service again on its exited event, survives being killed, and resumes', async (t) => {
   const e = testEnv(t);
   const runs = path.join(e.dir, 'runs');
-  const runCount = () => {
-    try {
-      return readFileSync(runs, 'utf8').split('\n').filter(Boolean).length;
-    } catch {
-      return 0;
-    }
-  };
+  const runCount = () => linesOf(runs).length;
   writeFileSync(
     path.join(e.dir, 'tend.toml'),
     `[services.job]

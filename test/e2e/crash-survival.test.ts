@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
 import { startDaemon, tend, tendJson, testEnv } from '../cli.ts';
-import { isAlive, waitFor } from '../helpers.ts';
+import { isAlive, linesOf, waitFor } from '../helpers.ts';
 
-const numbers = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+const numbers = (file: string) => linesOf(file).map(Number);
 
 test('kill -9 of the daemon while a service writes a counter every millisecond: it lives on, and no number is missing after a new daemon adopts it', async (t) => {
   const e = testEnv(t);

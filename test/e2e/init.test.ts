@@ -10,7 +10,7 @@ import test, { type TestContext } from 'node:test';
 import { listPids, readStat } from '../../src/process/proc.ts';
 import type { ServiceView } from '../../src/protocol/methods.ts';
 import { type Env, tend, tendJson, tendMain, testEnv } from '../cli.ts';
-import { waitFor } from '../helpers.ts';
+import { linesOf, waitFor } from '../helpers.ts';
 
 interface Init {
   readonly child: ChildProcess;
@@ -141,13 +141,7 @@ args = ["sleep", "1000"]
 `,
   );
   const file = path.join(e.home, 'logs', 'counter.log');
-  const numbers = () => {
-    try {
-      return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
+  const numbers = () => linesOf(file).map(Number);
   const init = startInit(t, e, ['tend.toml']);
   const before = await waitFor('both running', () => running(e, 2));
   await waitFor('numbers in the log', () => numbers().length > 300);
