@@ -143,13 +143,27 @@ export class Supervisor {
 
   /** Adds a service (all its instances); starts it when `start` is true and it is autostart. */
   add(spec: ServiceSpec, { start = true } = {}): ServiceStatus[] {
+    return this.addAll([spec], { start });
+  }
+
+  /**
+   * Adds several services at once. Every one is checked first (name, user, the dependency
+   * graph with all of them, once) and nothing is added when one is wrong.
+   */
+  addAll(specs: readonly ServiceSpec[], { start = true } = {}): ServiceStatus[] {
     this.#assertOpen();
-    assertValidName(spec.name);
-    if (this.#specs.has(spec.name) || this.#all().some((r) => r.name === spec.name)) {
-      throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
+    const taken = new Set([...this.#specs.keys(), ...this.#all().map((r) => r.name)]);
+    for (const spec of specs) {
+      assertValidName(spec.name);
+      if (taken.has(spec.name)) throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
+      taken.add(spec.name);
+      resolveIdentity(spec);
     }
-    resolveIdentity(spec);
-    assertGraph([...this.specs(), spec]);
+    assertGraph([...this.specs(), ...specs]);
+    return specs.flatMap((spec) => this.#register(spec, start));
+  }
+
+  #register(spec: ServiceSpec, start: boolean): ServiceStatus[] {
     this.#specs.set(spec.name, spec);
     const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
     this.#runners.set(spec.name, runners);

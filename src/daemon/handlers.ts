@@ -122,13 +122,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return { signalled: sup.kill(p.names, signal) };
     },
     'service.add': async (p) => {
-      // validate every definition before adding any, so bad input changes nothing
+      // every definition is checked before any is added, so bad input changes nothing
       const all = specs(p.services);
-      for (const s of all)
-        if (sup.specs().some((x) => x.name === s.name)) {
-          throw new TendError('TEND_SERVICE_EXISTS', { name: s.name });
-        }
-      const out = all.flatMap((s) => sup.add(s, { start: p.start }));
+      const out = sup.addAll(all, { start: p.start });
       api.store?.setAll(p.services);
       if (p.wait && p.start)
         await settle(
