@@ -5,8 +5,7 @@
  * process for emergency cleanup or a shell. `--exit-guard CODE` makes a fatal error a logged
  * event tend carries on after, instead of an exit.
  */
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findProgram } from '../process/find-program.ts';
 
 interface ExitPolicy {
   execOnExit: string[] | null;
@@ -67,24 +66,14 @@ function execInto(code: number): void {
   if (!command || command.length === 0) return;
   const [file = '', ...rest] = command;
   const env: NodeJS.ProcessEnv = { ...process.env, TEND_EXIT_CODE: String(code), TEND_ERROR: policy.error };
-  const resolved = resolveCommand(file, env.PATH ?? '');
+  const resolved = findProgram(file, env.PATH);
   if (!resolved) {
     process.stderr.write(`tend: --exec-on-exit: ${file}: command not found\n`);
     return;
   }
-  process.execve?.(resolved, [file, ...rest], env);
-}
-
-/** The executable `file` names, searched in PATH as a shell does when it has no slash. */
-function resolveCommand(file: string, searchPath: string): string | null {
-  const candidates = file.includes('/')
-    ? [file]
-    : searchPath.split(':').map((d) => path.join(d || '.', file));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {}
+  try {
+    process.execve?.(resolved, [file, ...rest], env);
+  } catch (e) {
+    process.stderr.write(`tend: --exec-on-exit: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
   }
-  return null;
 }

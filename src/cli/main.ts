@@ -70,7 +70,9 @@ program
 
 program
   .command('init')
-  .description('the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config')
+  .description(
+    'the container entrypoint: PID 1 duties (reaping, signals, exit status) around a config or a script',
+  )
   .argument(
     '[config]',
     'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards), or a script to run as tend run does',

@@ -59,7 +59,6 @@ export class SplitBacklog {
    * output in the pipe (the writer waits, nothing is lost) until `onRoom`.
    */
   get full(): boolean {
-    this.#wasFull ||= this.#bytes > this.#maxBacklogBytes;
     return this.#wasFull;
   }
 
@@ -68,7 +67,10 @@ export class SplitBacklog {
       this.#chunks.push({ chunk, at });
       this.#bytes += chunk.length;
     }
-    if (this.#bytes > this.#maxBacklogBytes && this.#canShed()) this.#shed();
+    if (this.#bytes > this.#maxBacklogBytes) {
+      if (this.#canShed()) this.#shed();
+      else this.#wasFull = true;
+    }
     if (!this.#scheduled) this.#split();
   }
 

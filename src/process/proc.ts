@@ -50,6 +50,25 @@ export function listPids(): number[] {
   return pids;
 }
 
+/**
+ * Direct children of `pid`, zombies included, from /proc/PID/task/TID/children (each thread
+ * lists its own); on a kernel without that file, a scan of every process for its parent.
+ */
+export function childrenOf(pid: number): number[] {
+  try {
+    const children: number[] = [];
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const p of readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ')) {
+        if (p) children.push(Number(p));
+      }
+    }
+    return children;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !readStat(pid)) return [];
+    return listPids().filter((p) => readStat(p)?.ppid === pid);
+  }
+}
+
 /** Live (non-zombie) members of a process group. */
 export function groupMembers(pgid: number): number[] {
   const members: number[] = [];

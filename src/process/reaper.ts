@@ -7,9 +7,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
-import { readdirSync, readFileSync } from 'node:fs';
 import { reapChild, type WaitResult } from '../native/libc.ts';
-import { listPids, readStat } from './proc.ts';
+import { childrenOf } from './proc.ts';
 
 /** Exit statuses of children nobody watched yet, kept so a late watcher still gets its own. */
 const keptStatuses = 1000;
@@ -18,7 +17,6 @@ export class Reaper {
   readonly #spawnedByNode = new Set<ChildProcess>();
   readonly #watchers = new Map<number, (end: WaitResult) => void>();
   readonly #unclaimed = new Map<number, WaitResult>();
-  #orphansReaped = 0;
   #started = false;
   #orphansComeHere = false;
 
@@ -53,24 +51,18 @@ export class Reaper {
     return this.#unclaimed.has(pid);
   }
 
-  /** Orphans (children nobody watches) reaped so far. */
-  get orphansReaped(): number {
-    return this.#orphansReaped;
-  }
-
   /**
    * Calls `onEnd` with the exit status once child `pid` ends. For a child Node did not spawn:
    * a service adopted across a hot restart.
    */
-  watch(pid: number, onEnd: (end: WaitResult) => void): () => void {
+  watch(pid: number, onEnd: (end: WaitResult) => void): void {
     const ended = this.#unclaimed.get(pid) ?? reapChild(pid);
-    if (ended) {
-      this.#unclaimed.delete(pid);
-      queueMicrotask(() => onEnd(ended));
-      return () => {};
+    if (!ended) {
+      this.#watchers.set(pid, onEnd);
+      return;
     }
-    this.#watchers.set(pid, onEnd);
-    return () => this.#watchers.delete(pid);
+    this.#unclaimed.delete(pid);
+    queueMicrotask(() => onEnd(ended));
   }
 
   /** Collects every ended child that is not Node's own (or, by default, only the watched ones). */
@@ -86,7 +78,7 @@ export class Reaper {
     }
     const nodes = new Set<number>();
     for (const c of this.#spawnedByNode) if (c.pid !== undefined) nodes.add(c.pid);
-    for (const pid of childrenOfTend()) {
+    for (const pid of childrenOf(process.pid)) {
       if (nodes.has(pid)) continue;
       const end = reapChild(pid);
       if (!end) continue;
@@ -96,29 +88,12 @@ export class Reaper {
         watcher(end);
         continue;
       }
-      this.#orphansReaped++;
       this.#unclaimed.set(pid, end);
       if (this.#unclaimed.size > keptStatuses) {
         const oldest = this.#unclaimed.keys().next().value;
         if (oldest !== undefined) this.#unclaimed.delete(oldest);
       }
     }
-  }
-}
-
-/** tend's direct children, zombies included, from /proc (each thread lists its own). */
-function childrenOfTend(): number[] {
-  try {
-    const pids: number[] = [];
-    for (const task of readdirSync('/proc/self/task')) {
-      for (const p of readFileSync(`/proc/self/task/${task}/children`, 'latin1').split(' ')) {
-        if (p) pids.push(Number(p));
-      }
-    }
-    return pids;
-  } catch {
-    // a kernel without CONFIG_PROC_CHILDREN: scan every process for its parent
-    return listPids().filter((pid) => readStat(pid)?.ppid === process.pid);
   }
 }
 

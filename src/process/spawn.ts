@@ -4,12 +4,11 @@
  * missing program, a bad cwd) arrive through the same `onEnd` as an exit does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
 import { TendError } from '../core/errors.ts';
 import { posixSpawn } from '../native/posix-spawn.ts';
+import { findProgram } from './find-program.ts';
 import { reaper } from './reaper.ts';
 import { resolveGroup, resolveUser } from './users.ts';
 
@@ -173,38 +172,6 @@ export function pidOnlyProcess(pid: number, isRunning: () => boolean): SpawnedPr
       return isRunning();
     },
   };
-}
-
-/**
- * Where the program is, searched on the service's own PATH as Node's spawn does; a name with
- * a slash is taken as it is (relative to the service's cwd). null when nothing is found.
- */
-function findProgram(file: string, searchPath: string | undefined): string | null {
-  if (file.includes('/')) return file;
-  const dirs = searchPath ?? '/usr/local/bin:/usr/bin:/bin';
-  // a restart asks again for the same program: one stat confirms the last answer
-  const key = `${dirs}\0${file}`;
-  const known = foundPrograms.get(key);
-  if (known && isExecutableFile(known)) return known;
-  for (const dir of dirs.split(':')) {
-    const candidate = path.join(dir || '.', file);
-    if (!isExecutableFile(candidate)) continue;
-    foundPrograms.set(key, candidate);
-    return candidate;
-  }
-  foundPrograms.delete(key);
-  return null;
-}
-
-const foundPrograms = new Map<string, string>();
-
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function explainEnoent(file: string, cwd: string | null): string {

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
-import { listPids, readStat } from '../../src/process/proc.ts';
+import { childrenOf, listPids, readStat } from '../../src/process/proc.ts';
 import type { ServiceView } from '../../src/protocol/methods.ts';
 import { type Env, tend, tendJson, tendMain, testEnv } from '../cli.ts';
 import { linesOf, waitFor } from '../helpers.ts';
@@ -36,10 +36,7 @@ function startInit(t: TestContext, e: Env, args: readonly string[]): Init {
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   t.after(() => child.kill('SIGKILL'));
-  const hostPid = () => {
-    const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1').trim();
-    return Number(kids.split(' ')[0]);
-  };
+  const hostPid = () => childrenOf(child.pid ?? 0)[0] ?? 0;
   return { child, output: () => text, exited, hostPid };
 }
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connect } from '../../client/client.ts';
+import { waitForTend } from '../../client/wait-for-tend.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
@@ -76,23 +76,19 @@ async function detach(cli: Cli, dir: string, socket: string, pidFile: string): P
     env: { ...process.env, TEND_HOME: dir },
   });
   child.unref();
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const client = await connect({ socket, timeoutMs: 1000 });
-      const v = await client.system.version();
-      client.close();
-      if (!cli.json) cli.print(`tend daemon running (pid ${v.pid}), socket ${socket}, pid file ${pidFile}`);
-      else cli.printJson({ pid: v.pid, socket, pid_file: pidFile });
-      return 0;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new TendError('TEND_DAEMON_UNREACHABLE', {
-          socket,
-          why: `the detached daemon did not answer; see ${path.join(dir, 'tend.log')}`,
-        });
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const unreachable = () =>
+    new TendError('TEND_DAEMON_UNREACHABLE', {
+      socket,
+      why: `the detached daemon did not answer; see ${path.join(dir, 'tend.log')}`,
+    });
+  const v = await waitForTend(socket, {
+    timeoutMs: 20_000,
+    what: 'the detached daemon',
+    giveUp: () => (child.exitCode !== null ? unreachable() : null),
+  }).catch((e: unknown) => {
+    throw e instanceof TendError && e.code === 'TEND_TIMEOUT' ? unreachable() : e;
+  });
+  if (!cli.json) cli.print(`tend daemon running (pid ${v.pid}), socket ${socket}, pid file ${pidFile}`);
+  else cli.printJson({ pid: v.pid, socket, pid_file: pidFile });
+  return 0;
 }
