@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { childrenOf, listPids, readStat } from '../../src/process/proc.ts';
@@ -97,7 +97,11 @@ args = ["sleep", "1000"]
 
 test('SIGTERM to PID 1 with three services, one ignoring SIGTERM: all gone within --grace + 1 s, exit status 124', async (t) => {
   const e = testEnv(t);
-  const stubborn = JSON.stringify("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)");
+  const armed = path.join(e.dir, 'armed');
+  // the marker file is written only once the handler is in place, so SIGTERM cannot arrive first
+  const stubborn = JSON.stringify(
+    `process.on('SIGTERM', () => {}); require('fs').writeFileSync(${JSON.stringify(armed)}, ''); setInterval(() => {}, 1000)`,
+  );
   writeFileSync(
     path.join(e.dir, 'tend.toml'),
     `[services.a]
@@ -111,6 +115,7 @@ args = ["sleep", "1000"]
   );
   const init = startInit(t, e, ['tend.toml', '--grace', '1']);
   await waitFor('three services running', () => running(e, 3));
+  await waitFor('the stubborn service ignores SIGTERM', () => existsSync(armed));
   // tend ls shows PIDs inside the namespace; these are the same processes seen from outside
   const inside = descendants(init.hostPid());
   assert.equal(inside.length, 3);
