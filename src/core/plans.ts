@@ -77,11 +77,17 @@ export function stopSteps<T extends Instance>(
   inStopOrder: readonly T[],
   specs: readonly ServiceSpec[],
 ): { touched: T[]; steps: T[][] } {
-  const bases = new Set(selected.map((r) => r.spec.name));
+  const selectedBases = new Set(selected.map((r) => r.spec.name));
   const requireNodes = graphNodes(specs, 'requires');
-  for (const b of [...bases]) for (const d of dependentsOf(b, requireNodes)) bases.add(d);
+  // every instance of a dependent stops, but of a selected service only the instances selected
+  const dependents = new Set<string>();
+  for (const b of selectedBases) {
+    for (const d of dependentsOf(b, requireNodes)) if (!selectedBases.has(d)) dependents.add(d);
+  }
   const chosen = new Set<T>(selected);
-  for (const r of inStopOrder) if (bases.has(r.spec.name) && !restingStates.includes(r.state)) chosen.add(r);
+  for (const r of inStopOrder) {
+    if (dependents.has(r.spec.name) && !restingStates.includes(r.state)) chosen.add(r);
+  }
   const rank = new Map(
     layers(graphNodes(specs, 'order')).flatMap((layer, i) => layer.map((n) => [n, i] as const)),
   );

@@ -28,6 +28,17 @@ describe('Supervisor with real processes', () => {
     assert.equal(exit?.type === 'exit' && exit.signal, 'SIGKILL');
   });
 
+  test('stopping one instance stops only that instance; its dependents stop whole', async (t) => {
+    const sup = supervisor(t);
+    sup.add(makeServiceSpec({ name: 'web', command: 'sleep 1000', instances: 2 }));
+    sup.add(makeServiceSpec({ name: 'api', command: 'sleep 1000', requires: { web: 'started' } }));
+    await sup.waitFor(['web', 'api'], ['running'], { timeoutMs: 5000 });
+    const touched = sup.stop(['web:0']).map((s) => s.name);
+    assert.deepEqual(touched.sort(), ['api', 'web:0']);
+    await sup.waitFor(['web:0', 'api'], ['inactive'], { timeoutMs: 5000 });
+    assert.equal(sup.status('web:1')[0]?.state, 'running');
+  });
+
   test("a service run as sh -c 'sleep 1000 & sleep 1000' leaves no process behind after stop", async (t) => {
     const sup = supervisor(t);
     sup.add(makeServiceSpec({ name: 'forker', command: 'sleep 1000 & sleep 1000' }));
