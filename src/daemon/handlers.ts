@@ -15,7 +15,7 @@ import { readStat } from '../process/proc.ts';
 import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { eventView, serviceView, statsView } from '../protocol/views.ts';
-import type { CallContext, Handlers } from './rpc-server.ts';
+import type { CallContext, Handlers } from './dispatcher.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {

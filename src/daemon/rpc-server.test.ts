@@ -8,7 +8,8 @@ import { tempDir, waitFor } from '../../test/helpers.ts';
 import { RpcConnection } from '../client/connection.ts';
 import { TendError } from '../core/errors.ts';
 import { methods } from '../protocol/methods.ts';
-import { type CallContext, type Handlers, RpcServer } from './rpc-server.ts';
+import type { CallContext, Handlers } from './dispatcher.ts';
+import { RpcServer } from './rpc-server.ts';
 
 /** Every method answers "not in this test" unless the test gives it a handler. */
 function handlers(
