@@ -20,6 +20,18 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * A name given to select services (`web`, `web:1`, `web-*`, `all`): it may hold `:` and glob
+ * characters, but never what could reach outside tend's folders.
+ */
+export function selectorProblem(selector: string): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+  if (/[\u0000-\u001f\u007f]/.test(selector)) return 'a name cannot contain control characters';
+  if (selector.includes('/') || selector.includes('\\')) return 'a name cannot contain "/" or "\\"';
+  if (selector.includes('..')) return 'a name cannot contain ".."';
+  return null;
+}
+
 export function assertValidName(name: string): string {
   const why = nameProblem(name);
   if (why) throw new TendError('TEND_NAME_INVALID', { name, why });

@@ -125,7 +125,7 @@ export class RunWatch {
       (r) => {
         if (this.#abort.signal.aborted) return;
         if (r.ok) {
-          if (this.#failures > 0) this.#host.health(true, `${describeProbe(h.probe)}: ${r.detail}`);
+          this.#host.health(true, `${describeProbe(h.probe)}: ${r.detail}`);
           this.#failures = 0;
         } else {
           this.#failures++;

@@ -58,6 +58,15 @@ export interface LastExit {
 /** How often the rest of a group is checked after its leader exited during a stop. */
 const groupPollMs = 20;
 
+/** The last health check's result and how many passed and failed since tend started. */
+export interface HealthTally {
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly at: number;
+  readonly passes: number;
+  readonly failures: number;
+}
+
 export class ServiceRunner {
   readonly name: string;
   readonly index: number;
@@ -72,6 +81,7 @@ export class ServiceRunner {
   #pgid: number | null = null;
   #startedAt: number | null = null;
   #lastExit: LastExit | null = null;
+  #health: HealthTally | null = null;
   #timers: TimerHandle[] = [];
   #groupPoll: TimerHandle | null = null;
   #queue: ServiceEvent[] = [];
@@ -127,6 +137,11 @@ export class ServiceRunner {
   get restarts(): number {
     return this.#history.total;
   }
+  /** The health checks' results so far, or null when the service has none or none ran yet. */
+  get health(): HealthTally | null {
+    return this.#health;
+  }
+
   get lastExit(): LastExit | null {
     return this.#lastExit;
   }
@@ -360,8 +375,16 @@ export class ServiceRunner {
         if (this.#watch !== watch || this.#lc.state !== 'running') return;
         this.#send({ type: 'health-failed', why, verdict: this.failureVerdict() });
       },
-      health: (ok, detail) =>
-        this.#host.emit({ type: 'health', service: this.name, ok, detail, at: this.#host.clock.now() }),
+      health: (ok, detail) => {
+        const at = this.#host.clock.now();
+        const before = this.#health;
+        const passes = (before?.passes ?? 0) + (ok ? 1 : 0);
+        const failures = (before?.failures ?? 0) + (ok ? 0 : 1);
+        this.#health = { ok, detail, at, passes, failures };
+        // every check is counted; only failures and recoveries are events
+        if (!ok || before?.ok === false)
+          this.#host.emit({ type: 'health', service: this.name, ok, detail, at });
+      },
     });
     this.#watch = watch;
     return watch;

@@ -22,7 +22,7 @@ import {
   withDependencies,
 } from './plans.ts';
 import { isGlob, matchPattern } from './selection.ts';
-import { type ControllerPipes, type LastExit, ServiceRunner } from './service-runner.ts';
+import { type ControllerPipes, type HealthTally, type LastExit, ServiceRunner } from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface SupervisorOptions {
@@ -78,12 +78,15 @@ export interface ServiceStatus {
   readonly class: ServiceSpec['class'];
   readonly critical: boolean;
   readonly command: string;
+  readonly health: HealthTally | null;
 }
 
 export interface ServiceStats {
   readonly name: string;
   readonly pids: readonly number[];
   readonly cpuPercent: number;
+  /** CPU time of the current process group (user + system), reset when the service restarts. */
+  readonly cpuSeconds: number;
   readonly rssBytes: number;
   readonly uptimeMs: number;
   readonly restarts: number;
@@ -312,6 +315,7 @@ export class Supervisor {
         name: r.name,
         pids: g?.pids ?? [],
         cpuPercent: g && elapsed > 0 ? Math.round(((cpu - since.cpu) / elapsed) * 1000) / 10 : 0,
+        cpuSeconds: cpu,
         rssBytes: g?.rssBytes ?? 0,
         uptimeMs: this.#uptime(r, now),
         restarts: r.restarts,
@@ -459,6 +463,7 @@ export class Supervisor {
       class: r.spec.class,
       critical: r.spec.critical,
       command: r.spec.commandText,
+      health: r.health,
     };
   }
 

@@ -41,6 +41,18 @@ export function readStat(pid: number): ProcStat | null {
   };
 }
 
+/** When a process started, in seconds since the epoch (boot time from /proc/stat + its start ticks). */
+export function startedAtSeconds(pid: number): number | null {
+  const st = readStat(pid);
+  if (!st) return null;
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return btime ? Number(btime[1]) + st.startTicks / ticksPerSecond : null;
+  } catch {
+    return null;
+  }
+}
+
 export function listPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {

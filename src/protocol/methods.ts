@@ -5,8 +5,17 @@
  */
 import { z } from 'zod';
 import { serviceStates } from '../core/lifecycle.ts';
+import { selectorProblem } from '../core/names.ts';
 
-const name = z.string().min(1).max(200).describe('a service name, base name, glob or "all"');
+const name = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((v, ctx) => {
+    const why = selectorProblem(v);
+    if (why) ctx.addIssue({ code: 'custom', message: `invalid name ${JSON.stringify(v)}: ${why}` });
+  })
+  .describe('a service name, base name, glob or "all"');
 const names = z.array(name).min(1).max(1000);
 const wait = z
   .number()
@@ -34,6 +43,16 @@ export const serviceView = z.object({
   class: z.enum(['user', 'system']),
   critical: z.boolean(),
   command: z.string(),
+  health: z
+    .object({
+      ok: z.boolean(),
+      detail: z.string(),
+      at: z.number(),
+      passes: z.number().int(),
+      failures: z.number().int(),
+    })
+    .nullable()
+    .describe("the last health check's result and the counts since tend started; null before the first"),
 });
 export type ServiceView = z.infer<typeof serviceView>;
 
@@ -67,6 +86,7 @@ export const statsView = z.object({
   name: z.string(),
   pids: z.array(z.number().int()),
   cpu_percent: z.number(),
+  cpu_seconds: z.number().describe('CPU time of the current process group, reset by a restart'),
   rss_bytes: z.number(),
   uptime_ms: z.number(),
   restarts: z.number().int(),

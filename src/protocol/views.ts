@@ -22,6 +22,7 @@ export function serviceView(s: ServiceStatus): ServiceView {
     class: s.class,
     critical: s.critical,
     command: s.command,
+    health: s.health,
   };
 }
 
@@ -30,6 +31,7 @@ export function statsView(s: ServiceStats): StatsView {
     name: s.name,
     pids: [...s.pids],
     cpu_percent: s.cpuPercent,
+    cpu_seconds: s.cpuSeconds,
     rss_bytes: s.rssBytes,
     uptime_ms: s.uptimeMs,
     restarts: s.restarts,
