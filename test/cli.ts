@@ -34,7 +34,19 @@ export function testEnv(t: TestContext): Env {
   return {
     dir,
     home,
-    env: { ...process.env, TEND_HOME: home, TEND_TEST_CASE: marker, NO_COLOR: '1', TEND_SOCKET: '' },
+    env: {
+      ...process.env,
+      TEND_HOME: home,
+      TEND_TEST_CASE: marker,
+      NO_COLOR: '1',
+      TEND_SOCKET: '',
+      // remote contexts live in the test's folder; nothing of the machine's leaks in
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      TEND_HOST: '',
+      TEND_TOKEN: '',
+      TEND_CA: '',
+      TEND_CONTEXT: '',
+    },
   };
 }
 

@@ -4,12 +4,18 @@
  */
 import { type Client, connect } from '../client/client.ts';
 import { RpcError } from '../client/connection.ts';
+import { chooseRemote } from '../client/remote-choice.ts';
 import { errors, isErrorCode, isTendError } from '../core/errors.ts';
 import { colorEnabled, type Paint, painter } from './output/color.ts';
 
 export interface GlobalOptions {
   readonly socket?: string;
   readonly home?: string;
+  readonly host?: string;
+  readonly token?: string;
+  readonly ca?: string;
+  readonly insecure?: boolean;
+  readonly context?: string;
   readonly json?: boolean;
   readonly color?: boolean;
 }
@@ -44,7 +50,9 @@ export function makeCli(options: GlobalOptions): Cli {
       process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
     client: () => {
-      client ??= connect({ socket: options.socket, home: options.home });
+      client ??= chooseRemote(options).then((remote) =>
+        connect({ socket: options.socket, home: options.home, remote }),
+      );
       return client;
     },
     close: async () => {

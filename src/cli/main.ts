@@ -35,6 +35,11 @@ const program = new Command('tend')
   .version(version, '-V, --version')
   .option('--socket <path>', 'the control socket to use (or TEND_SOCKET)')
   .option('--home <dir>', "tend's home: socket, state and logs (or TEND_HOME)")
+  .option('--host <url>', 'drive a remote tend over HTTPS, e.g. https://box:8443 (or TEND_HOST)')
+  .option('--token <token>', "the remote tend's bearer token (or TEND_TOKEN)")
+  .option('--ca <file>', "a PEM certificate to trust for --host, such as tend's generated one (or TEND_CA)")
+  .option('--insecure', 'accept any certificate from --host (a first look only; or TEND_INSECURE=1)')
+  .option('--context <name>', 'a named remote from contexts.toml, or "local" (or TEND_CONTEXT)')
   .option('--json', 'print results as JSON')
   .option('--no-color', 'no colour, even on a terminal (or NO_COLOR)')
   .exitOverride()
@@ -52,6 +57,7 @@ program
   .description('run tend in the background role: the control socket, saved services, logs to files')
   .argument('[config]', 'config file with services to start')
   .option('-d, --detach', 'detach from the terminal and write a PID file')
+  .option('--http <host:port>', 'serve the HTTP API there (token auth, no TLS); overrides [server.http]')
   .action(action(() => import('./commands/daemon.ts')));
 
 program
@@ -202,6 +208,38 @@ program
   .command('reload')
   .description('re-read the config and apply what changed (an invalid config changes nothing)')
   .action(action(() => import('./commands/reload.ts')));
+
+program
+  .command('token')
+  .description("show the HTTP API's bearer token of this machine's tend; --rotate replaces it")
+  .option('--rotate', 'write a new token; the old one stops working at once')
+  .action(action(() => import('./commands/token.ts')));
+
+const context = program
+  .command('context')
+  .description('named remote tends (contexts.toml), used as --host is: ls, use, add, rm');
+context
+  .command('ls')
+  .description('list contexts; * marks the current one')
+  .action(action(async () => ({ run: (await import('./commands/context.ts')).ls })));
+context
+  .command('use')
+  .description('make a context current ("local": this machine)')
+  .argument('<name>')
+  .action(action(async () => ({ run: (await import('./commands/context.ts')).use })));
+context
+  .command('add')
+  .description(
+    'save a context: tend context add NAME --host URL [--token T | --token-file F] [--ca F] [--insecure]',
+  )
+  .argument('<name>')
+  .option('--token-file <file>', 'read the token from this file at each use')
+  .action(action(async () => ({ run: (await import('./commands/context.ts')).add })));
+context
+  .command('rm')
+  .description('forget a context')
+  .argument('<name>')
+  .action(action(async () => ({ run: (await import('./commands/context.ts')).rm })));
 
 const system = program.command('system').description('tend itself');
 system

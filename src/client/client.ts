@@ -5,6 +5,7 @@
  */
 import type { EventView, LogLineView, MethodName, ParamsOf, ResultOf } from '../protocol/methods.ts';
 import { RpcConnection } from './connection.ts';
+import type { RemoteTarget } from './http-transport.ts';
 import { findSocket } from './socket-path.ts';
 
 type AreaOf<M> = M extends `${infer A}.${string}` ? A : never;
@@ -44,6 +45,8 @@ export interface EventsOptions {
 export interface ConnectOptions {
   /** A socket path; otherwise found as the CLI finds it (TEND_SOCKET, TEND_HOME, project, daemon). */
   readonly socket?: string;
+  /** A tend on another machine, over HTTPS; the socket options are then ignored. */
+  readonly remote?: RemoteTarget | null;
   readonly home?: string;
   readonly cwd?: string;
   readonly timeoutMs?: number;
@@ -64,8 +67,12 @@ export type Client = Omit<Api, 'events'> & {
 };
 
 export async function connect(options: ConnectOptions = {}): Promise<Client> {
-  const { socket } = findSocket(options);
-  const conn = await RpcConnection.connect(socket, { timeoutMs: options.timeoutMs ?? 5000 });
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const socket = options.remote ? options.remote.url : findSocket(options).socket;
+  // https (and TLS) is loaded only for a remote tend: a local `tend ls` does not pay for it
+  const conn = options.remote
+    ? await (await import('./http-transport.ts')).connectHttp(options.remote, { timeoutMs })
+    : await RpcConnection.connect(socket, { timeoutMs });
   const call = <M extends MethodName>(method: M, params?: ParamsOf<M>, o?: CallOptions) =>
     conn.call(method, params, o);
 

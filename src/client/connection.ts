@@ -42,8 +42,17 @@ interface Stream {
 
 const maxQueued = 10_000;
 
+/** Bytes both ways: a unix socket, or the two halves of a streamed HTTPS request. */
+export interface ConnectionIo {
+  readonly input: NodeJS.ReadableStream;
+  write(text: string): void;
+  /** Ends the connection gracefully. */
+  end(): void;
+  destroy(): void;
+}
+
 export class RpcConnection {
-  readonly #socket: net.Socket;
+  readonly #io: ConnectionIo;
   readonly #path: string;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Set<Stream>();
@@ -55,17 +64,19 @@ export class RpcConnection {
     this.#onClosed = resolve;
   });
 
-  private constructor(socket: net.Socket, socketPath: string) {
-    this.#socket = socket;
-    this.#path = socketPath;
+  /** `where` names the other end in errors: a socket path or a URL. */
+  constructor(io: ConnectionIo, where: string) {
+    this.#io = io;
+    this.#path = where;
     const reader = new LineReader(
       64 * 1024 * 1024,
       (line) => this.#receive(line),
-      () => socket.destroy(),
+      () => io.destroy(),
     );
-    socket.on('data', (chunk: Buffer) => reader.push(chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => this.#onClose());
+    io.input.on('data', (chunk: Buffer) => reader.push(chunk));
+    io.input.on('error', () => {});
+    io.input.on('close', () => this.#onClose());
+    io.input.on('end', () => this.#onClose());
   }
 
   static connect(socketPath: string, { timeoutMs = 5000 } = {}): Promise<RpcConnection> {
@@ -82,7 +93,16 @@ export class RpcConnection {
       }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
-        resolve(new RpcConnection(socket, socketPath));
+        const io: ConnectionIo = {
+          input: socket,
+          write: (text) => socket.write(text),
+          end: () => {
+            socket.end();
+            socket.destroySoon();
+          },
+          destroy: () => socket.destroy(),
+        };
+        resolve(new RpcConnection(io, socketPath));
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
@@ -143,7 +163,7 @@ export class RpcConnection {
       });
       const message =
         params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params };
-      this.#socket.write(`${JSON.stringify(message)}\n`);
+      this.#io.write(`${JSON.stringify(message)}\n`);
     });
   }
 
@@ -176,8 +196,7 @@ export class RpcConnection {
   }
 
   close(): void {
-    this.#socket.end();
-    this.#socket.destroySoon();
+    this.#io.end();
     this.#onClose();
   }
 

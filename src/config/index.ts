@@ -9,18 +9,22 @@ import { z } from 'zod';
 import { TendError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
+import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import type { Locator } from './locate.ts';
 import { type Format, formatOf, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
 import { specsOf, validateConfig } from './validate.ts';
 
 export { findConfig } from './discover.ts';
+export type { HttpSettings, TlsSettings } from './http-settings.ts';
 export { defineConfig } from './schema.ts';
 
 export interface LoadedConfig {
   readonly file: string;
   readonly dir: string;
   readonly services: ServiceSpec[];
+  /** `[server.http]`, or null when the HTTP API is off. */
+  readonly http: HttpSettings | null;
 }
 
 /** Loads the config at `file`, or the nearest one upwards from `cwd`. */
@@ -43,6 +47,7 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
     file: abs,
     dir,
     services: [...services, ...serviceDir(dir, new Set(services.map((s) => s.name)), abs)],
+    http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
   };
 }
 

@@ -216,10 +216,89 @@ export const serviceSchema = z
     }
   });
 
+/** `host:port`; IPv6 hosts in brackets. */
+const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, {
+  message: 'expected "host:port", such as "127.0.0.1:8080" or "[::]:8443"',
+});
+
+export const tlsSchema = z
+  .strictObject({
+    cert_file: z.string().min(1).optional().describe('the certificate chain (PEM), relative to the config'),
+    key_file: z.string().min(1).optional().describe('its private key (PEM)'),
+    dir: z.string().min(1).optional().describe('a folder holding tls.crt and tls.key'),
+    auto_generate: z
+      .boolean()
+      .optional()
+      .describe('a self-signed certificate made on first start in the state dir, reused after'),
+    names: z
+      .array(z.string().min(1).max(253))
+      .min(1)
+      .optional()
+      .describe(
+        'DNS names and IP addresses of the generated certificate (default: localhost, 127.0.0.1, ::1 and the host name)',
+      ),
+    min_version: z
+      .enum(['TLSv1.2', 'TLSv1.3'])
+      .optional()
+      .describe('the oldest TLS version accepted (TLSv1.2); 1.3 is preferred'),
+  })
+  .superRefine((t, ctx) => {
+    const ways = [
+      t.cert_file !== undefined || t.key_file !== undefined ? 'cert_file/key_file' : null,
+      t.dir !== undefined ? 'dir' : null,
+      t.auto_generate ? 'auto_generate' : null,
+    ].filter((w) => w !== null);
+    if (ways.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `tls needs exactly one of cert_file and key_file, dir, or auto_generate = true${ways.length ? `, got ${ways.join(' and ')}` : ''}`,
+      });
+    } else if ((t.cert_file === undefined) !== (t.key_file === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'cert_file and key_file go together' });
+    }
+    if (t.names && !t.auto_generate) {
+      ctx.addIssue({ code: 'custom', path: ['names'], message: 'names is for auto_generate' });
+    }
+  });
+
+export const httpSchema = z
+  .strictObject({
+    listen: listenAddress.describe('where the HTTP API listens, "host:port"'),
+    auth: z
+      .enum(['token', 'none'])
+      .optional()
+      .describe('"token" (default): a bearer token on every request; "none" only on a loopback address'),
+    tls: tlsSchema.optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (h.auth === 'none' && !isLoopbackListen(h.listen)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: `auth = "none" is allowed only on a loopback address (127.0.0.1, ::1, localhost), not on ${JSON.stringify(h.listen)}`,
+      });
+    }
+  });
+export type HttpConfig = z.output<typeof httpSchema>;
+
+/** The host of a `host:port` address, without IPv6 brackets. */
+export function listenHost(listen: string): string {
+  const host = listen.slice(0, listen.lastIndexOf(':'));
+  return host.startsWith('[') ? host.slice(1, -1) : host;
+}
+
+export function isLoopbackListen(listen: string): boolean {
+  const host = listenHost(listen);
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     services: z.record(z.string(), serviceSchema).default({}),
+    server: z
+      .strictObject({ http: httpSchema.optional().describe('the HTTP API (off when absent)') })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     for (const name of Object.keys(c.services)) {

@@ -110,6 +110,37 @@ export const errors = {
     http: 403,
     exit: 1,
   },
+  TEND_UNAUTHORIZED: {
+    message: (d) => String(d.why ?? 'a valid bearer token is required'),
+    rpc: -32020,
+    http: 401,
+    exit: 1,
+  },
+  TEND_BODY_TOO_LARGE: {
+    message: (d) => `the request body is over ${String(d.limit)} bytes`,
+    rpc: -32021,
+    http: 413,
+    exit: 2,
+  },
+  TEND_ROUTE_NOT_FOUND: {
+    message: (d) =>
+      `no route ${String(d.method)} ${String(d.path)}${d.allowed ? ` (it takes ${String(d.allowed)})` : ''}`,
+    rpc: -32022,
+    http: 404,
+    exit: 3,
+  },
+  TEND_TLS_REQUIRED: {
+    message: (d) => `this port speaks TLS: use https://${String(d.host ?? 'HOST:PORT')}`,
+    rpc: -32023,
+    http: 400,
+    exit: 1,
+  },
+  TEND_TLS_INVALID: {
+    message: (d) => `TLS for the HTTP API: ${String(d.why)}`,
+    rpc: -32024,
+    http: 500,
+    exit: 1,
+  },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadConfig, serviceSpecFromObject } from '../config/index.ts';
+import { type HttpSettings, loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import { TendError } from '../core/errors.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { Supervisor } from '../core/supervisor.ts';
@@ -14,6 +14,7 @@ import { LogHub } from '../logs/log-hub.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
@@ -43,6 +44,12 @@ export interface Runtime {
   readonly sup: Supervisor;
   readonly logs: LogHub;
   readonly home: HomeLayout;
+  /** The protocol's dispatch, for other transports (HTTP) to serve. */
+  readonly dispatcher: Dispatcher;
+  /** `[server.http]` of the config, or null. */
+  readonly http: HttpSettings | null;
+  /** Runs before tend shuts down or re-executes itself: other listeners close here. */
+  onClose(fn: () => Promise<void> | void): void;
   /** Resolves with the exit status once tend has shut down. */
   readonly done: Promise<number>;
   shutdown(code?: number): void;
@@ -87,7 +94,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     drainPipe: (service, stream, fd) => hub?.drainPipe(service, stream, fd) ?? null,
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
-    attachController: (_service, format, io) => server?.serveController(io, format),
+    attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),
   });
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
@@ -127,6 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     resolveDone = resolve;
   });
   let closing = false;
+  const closers: (() => Promise<void> | void)[] = [];
+  const runClosers = () => Promise.all(closers.map(async (fn) => fn())).then(() => {});
 
   const server = new RpcServer({
     socketPath: home.socket,
@@ -166,6 +175,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     void (async () => {
       await sup.shutdown();
       runState.clear();
+      await runClosers();
       await server.close();
       await logs.close();
       resolveDone(code);
@@ -184,6 +194,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (closing || !process.execve) return;
     closing = true;
     void (async () => {
+      await runClosers();
       await server.close();
       await logs.flushed();
       runState.replace(switchRecords(sup));
@@ -222,7 +233,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { added, updated, removed };
   }
 
-  return { sup, logs, home, done, shutdown, reload, hotRestart };
+  return {
+    sup,
+    logs,
+    home,
+    dispatcher: server.dispatcher,
+    http: config?.http ?? null,
+    onClose: (fn) => closers.push(fn),
+    done,
+    shutdown,
+    reload,
+    hotRestart,
+  };
 }
 
 /**

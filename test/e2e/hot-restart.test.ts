@@ -13,13 +13,14 @@ import { waitFor } from '../helpers.ts';
 test('tend system restart keeps the daemon PID and every service as it was (running or stopped), and accounts for an exit during the switch', async (t) => {
   const e = testEnv(t);
   const daemon = await startDaemon(t, e);
-  assert.equal((await tend(e, ['add', 'steady', '--', 'sleep', '1000'])).code, 0);
-  assert.equal(
-    (await tend(e, ['add', 'victim', '-r', 'always', '--restart-delay', '0', '--', 'sleep', '1000'])).code,
-    0,
-  );
-  assert.equal((await tend(e, ['add', 'parked', '--', 'sleep', '1000'])).code, 0);
-  assert.equal((await tend(e, ['stop', 'parked'])).code, 0);
+  const ok = async (args: string[]) => {
+    const r = await tend(e, args);
+    assert.equal(r.code, 0, `tend ${args.join(' ')}: ${r.stderr}`);
+  };
+  await ok(['add', 'steady', '--', 'sleep', '1000']);
+  await ok(['add', 'victim', '-r', 'always', '--restart-delay', '0', '--', 'sleep', '1000']);
+  await ok(['add', 'parked', '--', 'sleep', '1000']);
+  await ok(['stop', 'parked']);
   const before = await waitFor('both running', async () => {
     const list = await tendJson<ServiceView[]>(e, ['ls']);
     return list.filter((s) => s.state === 'running').length === 2 && list;

@@ -8,9 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitForTend } from '../../client/wait-for-tend.ts';
+import { httpSettingsOf } from '../../config/http-settings.ts';
+import type { HttpSettings } from '../../config/index.ts';
+import { httpSchema } from '../../config/schema.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
+import { serveHttp } from '../../http/start.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
 import { execWithLongRunningHeap } from '../long-running-heap.ts';
@@ -20,10 +24,11 @@ import { version } from '../version.ts';
 export async function run(
   cli: Cli,
   configArg: string | undefined,
-  opts: { detach?: boolean },
+  opts: { detach?: boolean; http?: string },
 ): Promise<number> {
   const home = layout(cli.options.home ?? daemonHomeDir());
   const configPath = configArg ? path.resolve(configArg) : null;
+  const httpOption = opts.http === undefined ? null : httpOptionSettings(opts.http);
   if (opts.detach) return detach(cli, home.dir, home.socket, home.pidFile);
   execWithLongRunningHeap();
   const logger = makeLogger();
@@ -38,6 +43,7 @@ export async function run(
   // the PID file carries the start time so a reused PID is never mistaken for this daemon
   writeFileSync(home.pidFile, `${process.pid} ${readStat(process.pid)?.startTicks ?? 0}\n`, { mode: 0o600 });
   logger.log('info', 'tend daemon started', { pid: process.pid, socket: home.socket, version });
+  await serveHttp(runtime, httpOption ?? runtime.http, version, (level, m) => logger.log(level, m));
   runtime.sup.events.add((e) => {
     if (e.type === 'state')
       logger.log(e.to === 'failed' ? 'error' : 'info', `${e.service} ${e.to}`, { reason: e.reason });
@@ -63,6 +69,15 @@ export async function run(
   rmSync(home.pidFile, { force: true });
   logger.log('info', 'tend daemon stopped', { code });
   return code;
+}
+
+/** `--http host:port`: the HTTP API with a token and no TLS, checked as the config's `listen` is. */
+function httpOptionSettings(listen: string): HttpSettings {
+  const parsed = httpSchema.safeParse({ listen });
+  if (!parsed.success) {
+    throw new TendError('TEND_USAGE', { message: `--http: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+  }
+  return httpSettingsOf(parsed.data, process.cwd());
 }
 
 /** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */

@@ -19,6 +19,7 @@ import { findConfig } from '../../config/index.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
+import { serveHttp } from '../../http/start.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import { reaper } from '../../process/reaper.ts';
@@ -81,6 +82,7 @@ export async function run(
     attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`${pid1 ? 'PID 1' : `pid ${process.pid}, subreaper`}, control socket: ${home.socket}`);
+  await serveHttp(runtime, runtime.http, version, (level, m) => p.tend(m, level !== 'info'));
 
   let graceExpired = false;
   let graceTimer: NodeJS.Timeout | null = null;

@@ -1,0 +1,228 @@
+/**
+ * The REST routes: each is a protocol method with its params taken from the path, the query
+ * and the body. No route has logic of its own; the method's schema validates what it builds.
+ * provisr's three endpoints are here too, so its users' scripts work unchanged.
+ */
+import { TendError } from '../core/errors.ts';
+import type { MethodName } from '../protocol/methods.ts';
+
+export interface RouteInput {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly rpc: MethodName;
+  readonly params: (r: RouteInput) => unknown;
+  /** The HTTP status of a success (200 unless said). */
+  readonly created?: boolean;
+}
+
+/** A numeric query value as a number; anything else as given, for the schema to refuse by name. */
+function num(q: URLSearchParams, key: string): number | string | undefined {
+  const v = q.get(key);
+  if (v === null) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
+function flag(q: URLSearchParams, key: string): boolean | undefined {
+  const v = q.get(key);
+  return v === null ? undefined : v === '' || v === '1' || v === 'true';
+}
+
+/** `?names=a,b` (or repeated `?name=`) as a list; absent when none is given. */
+function list(q: URLSearchParams, key: string): string[] | undefined {
+  const all = q.getAll(key).flatMap((v) => v.split(','));
+  return all.length ? all : undefined;
+}
+
+function object(body: unknown): Record<string, unknown> {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+/** Drops absent values, so an optional field left out is not sent as `undefined`. */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+const wait = (r: RouteInput) => num(r.query, 'wait') ?? object(r.body).wait;
+
+const verb = (rpc: MethodName, action: string): Route => ({
+  method: 'POST',
+  path: `/api/services/:name/${action}`,
+  rpc,
+  params: (r) => defined({ names: [r.params.name], wait: wait(r) }),
+});
+
+const logFilter = (r: RouteInput, names: string[] | undefined) =>
+  defined({ names, stream: r.query.get('stream') ?? undefined, grep: r.query.get('grep') ?? undefined });
+
+const logQuery = (r: RouteInput, names: string[] | undefined) =>
+  defined({ ...logFilter(r, names), lines: num(r.query, 'lines'), since: num(r.query, 'since') });
+
+/** provisr selects with exactly one of `name`, `base` or `wildcard`. */
+function provisrSelector(q: URLSearchParams): string {
+  const given = (['name', 'base', 'wildcard'] as const).flatMap((k) => {
+    const v = q.get(k);
+    return v === null ? [] : [{ k, v }];
+  });
+  const [one] = given;
+  if (given.length !== 1 || !one) {
+    throw new TendError('TEND_USAGE', { message: 'give exactly one of ?name=, ?base= or ?wildcard=' });
+  }
+  if (one.k === 'base' && one.v.includes(':')) {
+    throw new TendError('TEND_USAGE', { message: `base ${JSON.stringify(one.v)}: a base name has no ":"` });
+  }
+  if (one.k === 'name' && /[*?]/.test(one.v)) {
+    throw new TendError('TEND_USAGE', {
+      message: `name ${JSON.stringify(one.v)}: use ?wildcard= for a pattern`,
+    });
+  }
+  return one.v;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/api/version', rpc: 'system.version', params: () => undefined },
+  { method: 'GET', path: '/api/services', rpc: 'service.list', params: () => undefined },
+  { method: 'POST', path: '/api/services', rpc: 'service.add', params: (r) => r.body, created: true },
+  {
+    method: 'GET',
+    path: '/api/services/:name',
+    rpc: 'service.status',
+    params: (r) => ({ name: r.params.name }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/services/:name',
+    rpc: 'service.update',
+    params: (r) => defined({ name: r.params.name, service: r.body, wait: num(r.query, 'wait') }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/services/:name',
+    rpc: 'service.remove',
+    params: (r) => defined({ names: [r.params.name], wait: num(r.query, 'wait') }),
+  },
+  verb('service.start', 'start'),
+  verb('service.stop', 'stop'),
+  verb('service.restart', 'restart'),
+  {
+    method: 'POST',
+    path: '/api/services/:name/kill',
+    rpc: 'service.kill',
+    params: (r) =>
+      defined({ names: [r.params.name], signal: r.query.get('signal') ?? object(r.body).signal }),
+  },
+  {
+    method: 'GET',
+    path: '/api/services/:name/stats',
+    rpc: 'service.stats',
+    params: (r) => ({ names: [r.params.name] }),
+  },
+  {
+    method: 'GET',
+    path: '/api/services/:name/why',
+    rpc: 'service.why',
+    params: (r) => ({ name: r.params.name }),
+  },
+  {
+    method: 'GET',
+    path: '/api/services/:name/logs',
+    rpc: 'logs.get',
+    params: (r) => logQuery(r, [r.params.name ?? '']),
+  },
+  {
+    method: 'GET',
+    path: '/api/stats',
+    rpc: 'service.stats',
+    params: (r) => defined({ names: list(r.query, 'names') }),
+  },
+  { method: 'GET', path: '/api/logs', rpc: 'logs.get', params: (r) => logQuery(r, list(r.query, 'names')) },
+  {
+    method: 'GET',
+    path: '/api/tree',
+    rpc: 'service.tree',
+    params: (r) => defined({ name: r.query.get('name') ?? undefined }),
+  },
+  {
+    method: 'POST',
+    path: '/api/start-all',
+    rpc: 'service.start_all',
+    params: (r) => defined({ wait: wait(r) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/stop-all',
+    rpc: 'service.stop_all',
+    params: (r) => defined({ wait: wait(r) }),
+  },
+  { method: 'POST', path: '/api/reload', rpc: 'system.reload', params: () => undefined },
+  {
+    method: 'POST',
+    path: '/api/shutdown',
+    rpc: 'system.shutdown',
+    params: (r) =>
+      defined({ code: num(r.query, 'code'), guard: num(r.query, 'guard') ?? object(r.body).guard }),
+  },
+  // provisr's API: a spec with its name inside; status and stop by name, base or wildcard
+  {
+    method: 'POST',
+    path: '/api/start',
+    rpc: 'service.add',
+    params: (r) => {
+      const { name, ...definition } = object(r.body);
+      if (typeof name !== 'string') throw new TendError('TEND_USAGE', { message: 'the body needs "name"' });
+      return defined({ services: { [name]: definition }, wait: num(r.query, 'wait') });
+    },
+    created: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/status',
+    rpc: 'service.status',
+    params: (r) => ({ name: provisrSelector(r.query) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/stop',
+    rpc: 'service.stop',
+    params: (r) => defined({ names: [provisrSelector(r.query)], wait: num(r.query, 'wait') }),
+  },
+];
+
+/** Streams: the same methods as subscriptions, answered as Server-Sent Events or NDJSON. */
+export const streams = {
+  events: {
+    path: '/api/events',
+    params: (r: RouteInput) =>
+      defined({ services: list(r.query, 'services'), snapshot: flag(r.query, 'snapshot') }),
+  },
+  logs: { path: '/api/services/:name/logs', params: (r: RouteInput) => logFilter(r, [r.params.name ?? '']) },
+  allLogs: { path: '/api/logs', params: (r: RouteInput) => logFilter(r, list(r.query, 'names')) },
+} as const;
+
+/** Matches `/api/services/:name` against a path; the values are URL-decoded. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    if (w.startsWith(':')) {
+      if (g === '') return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        throw new TendError('TEND_USAGE', {
+          message: `the path segment ${JSON.stringify(g)} is not valid URL encoding`,
+        });
+      }
+    } else if (w !== g) return null;
+  }
+  return params;
+}

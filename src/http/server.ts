@@ -1,0 +1,339 @@
+/**
+ * The HTTP API: a thin adapter that turns requests into protocol calls on the same dispatcher
+ * as the unix socket. REST routes (routes.ts), `POST /api/rpc` (JSON-RPC, one call or a
+ * batch), `POST /api/rpc/stream` (JSON-RPC lines both ways, for the remote CLI and SDK),
+ * Server-Sent Events, and `/metrics`. Every request carries the bearer token unless
+ * `auth = "none"` (loopback only). With TLS, plain HTTP on the port gets a clear 400.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { errors, isTendError, TendError } from '../core/errors.ts';
+import type { Dispatcher } from '../daemon/dispatcher.ts';
+import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
+import type { Metrics } from './metrics.ts';
+import { matchPath, type RouteInput, routes, streams } from './routes.ts';
+import type { TlsMaterial } from './tls.ts';
+import { tokensMatch } from './token.ts';
+
+export const maxBodyBytes = 1024 * 1024;
+
+export interface HttpApiOptions {
+  readonly dispatcher: Dispatcher;
+  readonly metrics: Metrics;
+  /** The current token, or null to accept every request (`auth = "none"`). */
+  readonly token: (() => string | null) | null;
+  readonly tls: TlsMaterial | null;
+}
+
+/** JSON-RPC's own errors, named as stably as tend's. */
+const rpcErrorNames: Record<number, { code: string; status: number }> = {
+  [rpcCodes.parseError]: { code: 'PARSE_ERROR', status: 400 },
+  [rpcCodes.invalidRequest]: { code: 'INVALID_REQUEST', status: 400 },
+  [rpcCodes.methodNotFound]: { code: 'METHOD_NOT_FOUND', status: 404 },
+  [rpcCodes.invalidParams]: { code: 'INVALID_PARAMS', status: 400 },
+  [rpcCodes.internalError]: { code: 'INTERNAL_ERROR', status: 500 },
+};
+
+/** An error as HTTP: the status, and `{ error: { code, message, data } }` with a stable code. */
+export function httpError(error: RpcErrorObject): { status: number; body: unknown } {
+  const data = error.data as { code?: unknown } | undefined;
+  const tendCode = typeof data?.code === 'string' && Object.hasOwn(errors, data.code) ? data.code : null;
+  const known = rpcErrorNames[error.code] ?? { code: 'INTERNAL_ERROR', status: 500 };
+  const status = tendCode ? errors[tendCode as keyof typeof errors].http : known.status;
+  return {
+    status,
+    body: { error: { code: tendCode ?? known.code, message: error.message, data: error.data } },
+  };
+}
+
+export class HttpApi {
+  readonly #opts: HttpApiOptions;
+  readonly #server: http.Server | https.Server;
+  /** With TLS: the listener that tells TLS from plain HTTP before handing the connection on. */
+  readonly #front: net.Server | null;
+  readonly #plain: http.Server | null;
+
+  constructor(options: HttpApiOptions) {
+    this.#opts = options;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.#handle(req, res);
+    const tls = options.tls;
+    this.#server = tls
+      ? https.createServer({ cert: tls.cert, key: tls.key, minVersion: tls.minVersion }, handler)
+      : http.createServer(handler);
+    // long-lived streams (events, logs, rpc/stream) must not be cut by the request timeout
+    this.#server.requestTimeout = 0;
+    this.#server.on('checkContinue', (req, res) => {
+      if (Number(req.headers['content-length']) > maxBodyBytes) {
+        res.setHeader('connection', 'close');
+        return this.#sendError(res, new TendError('TEND_BODY_TOO_LARGE', { limit: maxBodyBytes }));
+      }
+      res.writeContinue();
+      handler(req, res);
+    });
+    this.#server.on('tlsClientError', (_e, socket) => socket.destroy());
+    if (tls) {
+      this.#plain = http.createServer((req, res) => {
+        res.setHeader('connection', 'close');
+        this.#sendError(res, new TendError('TEND_TLS_REQUIRED', { host: req.headers.host }));
+      });
+      this.#front = net.createServer((socket) => this.#sniff(socket));
+    } else {
+      this.#plain = null;
+      this.#front = null;
+    }
+  }
+
+  /** Listens on `host:port` (port 0: any free port); resolves with the URL it serves. */
+  async listen(listen: string): Promise<string> {
+    const cut = listen.lastIndexOf(':');
+    const rawHost = listen.slice(0, cut);
+    const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
+    const port = Number(listen.slice(cut + 1));
+    const listener = this.#front ?? this.#server;
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    });
+    const address = listener.address() as net.AddressInfo;
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `${this.#opts.tls ? 'https' : 'http'}://${shown}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const listener = this.#front ?? this.#server;
+    const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+    this.#server.closeAllConnections();
+    this.#plain?.closeAllConnections();
+    await closed;
+  }
+
+  /** A TLS connection opens with a handshake record (0x16); anything else is plain HTTP. */
+  #sniff(socket: net.Socket): void {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const target = first[0] === 0x16 ? this.#server : this.#plain;
+      target?.emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  }
+
+  #authorized(req: http.IncomingMessage): boolean {
+    if (!this.#opts.token) return true;
+    const expected = this.#opts.token();
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    return expected !== null && given !== undefined && tokensMatch(given, expected);
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      if (!this.#authorized(req)) {
+        res.setHeader('www-authenticate', 'Bearer realm="tend"');
+        const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
+        throw new TendError('TEND_UNAUTHORIZED', { why: `${why} (tend token shows it on the server)` });
+      }
+      const url = new URL(req.url ?? '/', 'http://tend');
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      const method = req.method ?? 'GET';
+      if (await this.#special(method, path, url, req, res)) return;
+      const input = (params: Record<string, string>, body: unknown): RouteInput => ({
+        params,
+        query: url.searchParams,
+        body,
+      });
+      const matching = routes.flatMap((r) => {
+        const params = matchPath(r.path, path);
+        return params ? [{ route: r, params }] : [];
+      });
+      const hit = matching.find((m) => m.route.method === method);
+      if (!hit) {
+        if (matching.length) {
+          res.setHeader('allow', matching.map((m) => m.route.method).join(', '));
+          return this.#sendError(
+            res,
+            new TendError('TEND_ROUTE_NOT_FOUND', { method, path, allowed: res.getHeader('allow') }),
+            405,
+          );
+        }
+        throw new TendError('TEND_ROUTE_NOT_FOUND', { method, path });
+      }
+      const body = method === 'GET' || method === 'DELETE' ? undefined : parseJson(await readBody(req));
+      const params = hit.route.params(input(hit.params, body));
+      const answer = await this.#opts.dispatcher.callOnce(hit.route.rpc, params);
+      if ('error' in answer) return this.#sendRpcError(res, answer.error);
+      sendJson(res, hit.route.created ? 201 : 200, answer.result);
+    } catch (e) {
+      this.#sendError(res, e);
+    }
+  }
+
+  /** The routes that are not one call with one answer; true when the request was one of them. */
+  async #special(
+    method: string,
+    path: string,
+    url: URL,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
+    const q = url.searchParams;
+    if (method === 'GET' && path === '/metrics') {
+      const text = await this.#opts.metrics.scrape();
+      res.writeHead(200, { 'content-type': this.#opts.metrics.contentType });
+      res.end(text);
+      return true;
+    }
+    if (method === 'POST' && path === '/api/rpc') {
+      const ctx = this.#opts.dispatcher.oneShotContext();
+      const answer = await this.#opts.dispatcher.handleLine(await readBody(req), ctx);
+      ctx.close();
+      if (answer === null) {
+        res.writeHead(204).end();
+      } else if (!Array.isArray(answer) && 'error' in answer) {
+        sendJson(res, httpError(answer.error).status, answer);
+      } else {
+        sendJson(res, 200, answer);
+      }
+      return true;
+    }
+    if (method === 'POST' && path === '/api/rpc/stream') {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      res.flushHeaders();
+      const ctx = this.#opts.dispatcher.serveStream({
+        input: req,
+        output: res,
+        destroy: () => req.socket.destroy(),
+      });
+      res.on('close', () => ctx.close());
+      return true;
+    }
+    if (method !== 'GET') return false;
+    if (path === streams.events.path) {
+      await this.#stream(
+        req,
+        res,
+        'events.subscribe',
+        streams.events.params({ params: {}, query: q, body: undefined }),
+      );
+      return true;
+    }
+    const follow = q.get('follow');
+    if (follow === null || follow === '0' || follow === 'false') return false;
+    const one = matchPath(streams.logs.path, path);
+    if (one) {
+      await this.#stream(
+        req,
+        res,
+        'logs.follow',
+        streams.logs.params({ params: one, query: q, body: undefined }),
+      );
+      return true;
+    }
+    if (path === streams.allLogs.path) {
+      await this.#stream(
+        req,
+        res,
+        'logs.follow',
+        streams.allLogs.params({ params: {}, query: q, body: undefined }),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A subscription streamed to the client: Server-Sent Events when it accepts them, else one
+   * JSON object per line. A client that does not read loses items, and is told how many.
+   */
+  async #stream(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rpc: 'events.subscribe' | 'logs.follow',
+    params: unknown,
+  ): Promise<void> {
+    const sse = (req.headers.accept ?? '').includes('text/event-stream');
+    res.setHeader('content-type', sse ? 'text/event-stream' : 'application/x-ndjson');
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('x-accel-buffering', 'no');
+    const item = (value: unknown) => (sse ? `data: ${JSON.stringify(value)}\n` : JSON.stringify(value));
+    const ctx = this.#opts.dispatcher.streamContext(res, (method, p) => {
+      if (method === 'events.event') return item((p as { event: unknown }).event);
+      const batch = p as { lines: [string, 0 | 1, number, number, string][]; missed?: number };
+      const out = batch.missed ? [item({ missed: batch.missed })] : [];
+      for (const [service, stream, at, seq, text] of batch.lines) {
+        out.push(item({ service, stream: stream === 0 ? 'stdout' : 'stderr', at, seq, text }));
+      }
+      return out.join('\n');
+    });
+    const heartbeat = setInterval(() => res.write(sse ? ': keep-alive\n\n' : '\n'), 15_000).unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      ctx.close();
+    });
+    const answer = await this.#opts.dispatcher.handleOne({ jsonrpc: '2.0', id: 1, method: rpc, params }, ctx);
+    if (answer && 'error' in answer) {
+      clearInterval(heartbeat);
+      ctx.close();
+      if (!res.headersSent) this.#sendRpcError(res, answer.error);
+      else res.end();
+      return;
+    }
+    res.flushHeaders();
+  }
+
+  #sendRpcError(res: http.ServerResponse, error: RpcErrorObject): void {
+    const { status, body } = httpError(error);
+    sendJson(res, status, body);
+  }
+
+  #sendError(res: http.ServerResponse, e: unknown, status?: number): void {
+    const mapped = httpError(
+      e instanceof BadJson ? { code: rpcCodes.parseError, message: e.message } : toErrorObject(e),
+    );
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (isTendError(e) && e.code === 'TEND_BODY_TOO_LARGE') res.setHeader('connection', 'close');
+    sendJson(res, status ?? mapped.status, mapped.body);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  const text = `${JSON.stringify(value)}\n`;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** The body as text, refused past the limit without holding more of it than that. */
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length']) > maxBodyBytes) {
+    throw new TendError('TEND_BODY_TOO_LARGE', { limit: maxBodyBytes });
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) throw new TendError('TEND_BODY_TOO_LARGE', { limit: maxBodyBytes });
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BadJson(`parse error: the body is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+class BadJson extends Error {}

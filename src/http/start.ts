@@ -1,0 +1,62 @@
+/**
+ * Starts the HTTP API beside a running tend when `[server.http]` (or `--http`) asks for it:
+ * the token made on first start and shown once, the certificate loaded or generated, and the
+ * listener closed with tend. A port that cannot be bound is reported; the services run on.
+ */
+import type { HttpSettings } from '../config/index.ts';
+import { TendError } from '../core/errors.ts';
+import type { Runtime } from '../daemon/runtime.ts';
+import type { ResultOf } from '../protocol/methods.ts';
+import { Metrics } from './metrics.ts';
+import { HttpApi } from './server.ts';
+import { loadTls } from './tls.ts';
+import { ensureToken, tokenFile, tokenSource } from './token.ts';
+
+export type Say = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export async function serveHttp(
+  runtime: Runtime,
+  settings: HttpSettings | null,
+  version: string,
+  say: Say,
+): Promise<string | null> {
+  if (!settings) return null;
+  const stateDir = runtime.home.stateDir;
+  let token: (() => string | null) | null = null;
+  if (settings.auth === 'token') {
+    const file = tokenFile(stateDir);
+    const made = ensureToken(file);
+    if (made.created) {
+      say('info', `HTTP API token (shown once; "tend token" shows it again): ${made.token}`);
+    }
+    token = tokenSource(file);
+  }
+  try {
+    const tls = settings.tls ? await loadTls(settings.tls, stateDir) : null;
+    const metrics = new Metrics({
+      version,
+      list: () => call(runtime, 'service.list'),
+      stats: () => call(runtime, 'service.stats'),
+    });
+    const api = new HttpApi({ dispatcher: runtime.dispatcher, metrics, token, tls });
+    const url = await api.listen(settings.listen);
+    runtime.onClose(() => api.close());
+    const ca = tls?.generatedCert ? ` (self-signed certificate: ${tls.generatedCert})` : '';
+    say('info', `HTTP API on ${url}${ca}`);
+    return url;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    say('error', `HTTP API not started: ${why}`);
+    return null;
+  }
+}
+
+/** A protocol call through the dispatcher, as any client makes it. */
+async function call<M extends 'service.list' | 'service.stats'>(
+  runtime: Runtime,
+  method: M,
+): Promise<ResultOf<M>> {
+  const answer = await runtime.dispatcher.callOnce(method);
+  if ('error' in answer) throw new TendError('TEND_RPC_ERROR', { message: answer.error.message });
+  return answer.result as ResultOf<M>;
+}

@@ -1,0 +1,63 @@
+/**
+ * The bearer token of the HTTP API: made on first start in the state dir (mode 0600), shown
+ * or rotated by `tend token`. The file is the truth: a running tend sees a rotation at the
+ * next request, with no restart. Tokens are compared in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export function tokenFile(stateDir: string): string {
+  return path.join(stateDir, 'http-token');
+}
+
+export function readToken(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a fresh token atomically, so a reader never sees half of one. */
+export function writeNewToken(file: string): string {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const token = `tend_${randomBytes(32).toString('base64url')}`;
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${token}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+  return token;
+}
+
+/** The token, made now if there is none; `created` says whether it is new. */
+export function ensureToken(file: string): { token: string; created: boolean } {
+  const token = readToken(file);
+  return token ? { token, created: false } : { token: writeNewToken(file), created: true };
+}
+
+/** Hashing first gives equal lengths, so the comparison never leaks the token's length. */
+export function tokensMatch(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Re-reads the token file only when it changed (a `tend token --rotate`). */
+export function tokenSource(file: string): () => string | null {
+  let seen = '';
+  let token: string | null = null;
+  return () => {
+    let stamp: string;
+    try {
+      const st = statSync(file);
+      stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+    } catch {
+      return null;
+    }
+    if (stamp !== seen) {
+      token = readToken(file);
+      seen = stamp;
+    }
+    return token;
+  };
+}
