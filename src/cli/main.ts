@@ -122,6 +122,31 @@ for (const [verb, summary] of [
 }
 
 program
+  .command('scale')
+  .description("change a service's number of instances live; only the difference starts or stops")
+  .argument('<name>', 'the service (its base name)')
+  .argument('<instances>', 'the new number of instances (1 to 1000)')
+  .option('--no-wait', 'return at once instead of waiting for new instances to start')
+  .option('--timeout <seconds>', 'how long to wait', '60')
+  .allowUnknownOption()
+  .action(action(() => import('./commands/scale.ts')));
+
+const group = program.command('group').description("the config's [groups.NAME]: ls, start, stop, restart");
+group
+  .command('ls')
+  .description('groups with their members and how many instances run')
+  .action(action(async () => ({ run: (await import('./commands/group.ts')).ls })));
+for (const verb of ['start', 'stop', 'restart'] as const) {
+  group
+    .command(verb)
+    .description(`${verb} every service of a group`)
+    .argument('<name>')
+    .option('--no-wait', 'return at once instead of waiting for the change')
+    .option('--timeout <seconds>', 'how long to wait', '60')
+    .action(action(async () => ({ run: (await import('./commands/group.ts')).verb(verb) })));
+}
+
+program
   .command('logs')
   .description('show buffered output of services merged by time; -f follows new lines')
   .argument('[names...]')

@@ -23,6 +23,8 @@ export interface LoadedConfig {
   readonly file: string;
   readonly dir: string;
   readonly services: ServiceSpec[];
+  /** `[groups.NAME]`: each group's member services. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
   /** `[server.http]`, or null when the HTTP API is off. */
   readonly http: HttpSettings | null;
 }
@@ -41,13 +43,14 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   } else {
     data = await importConfig(abs);
   }
-  const config = validateConfig(data, abs, locate);
+  const config = validateConfig(data, abs, locate, serviceDirNames(dir));
   const services = specsOf(config, dir, abs);
   return {
     file: abs,
     dir,
     services: [...services, ...serviceDir(dir, new Set(services.map((s) => s.name)), abs)],
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
+    groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, [...g.members]])),
   };
 }
 
@@ -75,6 +78,15 @@ async function importConfig(file: string): Promise<unknown> {
       issues: [{ file, line: null, column: null, path: '', message }],
     });
   }
+}
+
+/** The services the `services/` folder beside the config defines, by file name. */
+function serviceDirNames(dir: string): string[] {
+  const sdir = path.join(dir, 'services');
+  if (!existsSync(sdir)) return [];
+  return readdirSync(sdir)
+    .filter((entry) => formatOf(path.join(sdir, entry)))
+    .map((entry) => entry.replace(/\.(toml|ya?ml|json)$/i, ''));
 }
 
 /** zinit style: `services/NAME.toml` (or .yaml/.json) beside the config holds service NAME. */

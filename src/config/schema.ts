@@ -296,6 +296,16 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     services: z.record(z.string(), serviceSchema).default({}),
+    groups: z
+      .record(
+        z.string(),
+        z.strictObject({
+          members: z.array(z.string().min(1)).min(1).describe('the services of the group (base names)'),
+          description: z.string().optional(),
+        }),
+      )
+      .default({})
+      .describe('named sets of services, started, stopped and restarted together'),
     server: z
       .strictObject({ http: httpSchema.optional().describe('the HTTP API (off when absent)') })
       .optional(),

@@ -11,7 +11,16 @@ import type { Locator } from './locate.ts';
 import { type Config, configSchema } from './schema.ts';
 import { toServiceSpec } from './to-spec.ts';
 
-export function validateConfig(data: unknown, file: string, locate: Locator | null): Config {
+/**
+ * `otherServices`: services defined outside this data (the `services/` folder), which groups
+ * may name too.
+ */
+export function validateConfig(
+  data: unknown,
+  file: string,
+  locate: Locator | null,
+  otherServices: readonly string[] = [],
+): Config {
   const found: { path: PropertyKey[]; message: string }[] = [];
   const services = (data as { services?: unknown } | null)?.services;
   if (services && typeof services === 'object' && !Array.isArray(services)) {
@@ -33,9 +42,30 @@ export function validateConfig(data: unknown, file: string, locate: Locator | nu
     }
   }
   if (found.length > 0 || !result.success) throw configError(file, toConfigIssues(file, locate, found));
-  const graph = graphIssues(result.data);
+  const graph = [...graphIssues(result.data), ...groupIssues(result.data, otherServices)];
   if (graph.length > 0) throw configError(file, toConfigIssues(file, locate, graph));
   return result.data;
+}
+
+/** Group names are names, never a service's; members must be services. */
+function groupIssues(
+  config: Config,
+  otherServices: readonly string[],
+): { path: PropertyKey[]; message: string }[] {
+  const services = new Set([...Object.keys(config.services), ...otherServices]);
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  for (const [name, g] of Object.entries(config.groups)) {
+    const why = nameProblem(name);
+    if (why)
+      out.push({ path: ['groups', name], message: `invalid group name ${JSON.stringify(name)}: ${why}` });
+    if (services.has(name))
+      out.push({ path: ['groups', name], message: `"${name}" is already a service's name` });
+    g.members.forEach((m, i) => {
+      if (!services.has(m))
+        out.push({ path: ['groups', name, 'members', i], message: `unknown service "${m}"` });
+    });
+  }
+  return out;
 }
 
 /** Dependencies on services that do not exist, and cycles, located at the field that names them. */

@@ -41,6 +41,12 @@ export const errors = {
     http: 404,
     exit: 3,
   },
+  TEND_GROUP_NOT_FOUND: {
+    message: (d) => `group ${q(d.name)} not found`,
+    rpc: -32025,
+    http: 404,
+    exit: 3,
+  },
   TEND_SERVICE_EXISTS: {
     message: (d) => `service ${q(d.name)} already exists`,
     rpc: -32009,

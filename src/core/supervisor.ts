@@ -12,7 +12,7 @@ import { type DependencyStatus, dependencyDecision, evaluateDependencies } from 
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
 import type { ServiceState } from './lifecycle.ts';
-import { assertValidName, instanceName } from './names.ts';
+import { assertValidName, instanceName, splitInstanceName } from './names.ts';
 import {
   assertGraph,
   conflictsOf,
@@ -211,6 +211,45 @@ export class Supervisor {
       if (!restingStates.includes(r.state)) this.#start(r, true);
     }
     if (active || (spec.autostart && renamed)) for (const r of added) this.#start(r);
+    return this.status(spec.name);
+  }
+
+  /**
+   * Changes how many instances a service has, starting or stopping only the difference: the
+   * instances kept run on untouched. New instances start when the service is active. Going
+   * from one instance to several (or back) renames it (`web` ↔ `web:0`), so that one restarts.
+   */
+  async scale(name: string, instances: number, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+    this.#assertOpen();
+    const { base, index } = splitInstanceName(name);
+    if (index !== null && this.#specs.has(base)) {
+      throw new TendError('TEND_USAGE', {
+        message: `scale takes a service's base name, not the instance ${JSON.stringify(name)}`,
+      });
+    }
+    const old = this.spec(name);
+    const runners = this.#runners.get(old.name) ?? [];
+    const active = runners.some((r) => !restingStates.includes(r.state));
+    const spec = { ...old, instances };
+    const renamed = (old.instances === 1) !== (instances === 1);
+    if (renamed) return this.update(spec, options);
+    const dropped = runners.slice(instances);
+    const kept = runners.slice(0, instances);
+    for (const r of dropped) r.stop();
+    await Promise.all(dropped.map((r) => this.#settle(r, options)));
+    for (const r of dropped) {
+      r.closePipes();
+      this.events.emit({ type: 'removed', service: r.name, at: this.clock.now() });
+    }
+    this.#specs.set(spec.name, spec);
+    for (const r of kept) r.spec = spec;
+    const added = Array.from({ length: instances - kept.length }, (_, i) =>
+      this.#makeRunner(spec, kept.length + i),
+    );
+    this.#runners.set(spec.name, [...kept, ...added]);
+    if (active) for (const r of added) this.#start(r);
+    const dropNames = new Set(dropped.map((r) => r.name));
+    this.#startOrder = this.#startOrder.filter((n) => !dropNames.has(n));
     return this.status(spec.name);
   }
 

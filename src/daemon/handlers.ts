@@ -27,6 +27,8 @@ export interface DaemonApi {
   readonly baseDir: string;
   readonly version: string;
   reload(): Promise<{ added: string[]; updated: string[]; removed: string[] }>;
+  /** The config's groups: name → member services. */
+  groups(): Readonly<Record<string, readonly string[]>>;
   shutdown(code?: number): void;
   /** Re-executes tend in place, services kept running. */
   hotRestart(): void;
@@ -89,6 +91,14 @@ export function makeHandlers(api: DaemonApi): Handlers {
     lines: p?.lines,
     since: p?.since,
   });
+  /** A group's members that exist now (a removed service leaves its group smaller). */
+  const groupMembers = (name: string) => {
+    const members = api.groups()[name];
+    if (!members) throw new TendError('TEND_GROUP_NOT_FOUND', { name });
+    const present = members.filter((m) => sup.specs().some((s) => s.name === m));
+    if (!present.length) throw new TendError('TEND_SERVICE_NOT_FOUND', { name: members.join(', ') });
+    return present;
+  };
   const specs = (services: Record<string, Definition>): ServiceSpec[] =>
     Object.entries(services).map(([name, def]) => serviceSpecFromObject(name, def, api.baseDir));
 
@@ -141,6 +151,27 @@ export function makeHandlers(api: DaemonApi): Handlers {
       api.store?.set(p.name, p.service);
       return out.map(serviceView);
     },
+    'service.scale': async (p) => {
+      const out = await sup.scale(p.name, p.instances, p.wait ? { timeoutMs: p.wait } : {});
+      const saved = api.store?.get(p.name);
+      if (saved) api.store?.set(p.name, { ...saved, instances: p.instances });
+      // only the instances on their way up are waited for; a stopped service stays stopped
+      const rising = out.filter((s) => s.state === 'starting' || s.state === 'blocked').map((s) => s.name);
+      await settle(rising, started, p.wait);
+      return list(out.map((s) => s.name));
+    },
+    'group.list': () =>
+      Object.entries(api.groups()).map(([name, members]) => ({
+        name,
+        members: [...members],
+        instances: sup.select(members.filter((m) => sup.specs().some((s) => s.name === m))).map((r) => ({
+          name: r.name,
+          state: r.state,
+        })),
+      })),
+    'group.start': (p) => act(sup.start(groupMembers(p.name)), started, p.wait),
+    'group.stop': (p) => act(sup.stop(groupMembers(p.name)), stopped, p.wait),
+    'group.restart': (p) => act(sup.restart(groupMembers(p.name)), started, p.wait),
     'service.remove': async (p) => {
       const bases = [...new Set(sup.select(p.names, { spareSystem: true }).map((r) => r.spec.name))];
       for (const b of bases) {

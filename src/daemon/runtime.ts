@@ -75,6 +75,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pick = (specs: readonly ServiceSpec[]) =>
     options.only ? specs.filter((s) => options.only?.includes(s.name)) : [...specs];
   let configured = pick(config?.services ?? []);
+  let groups: Readonly<Record<string, readonly string[]>> = config?.groups ?? {};
 
   // services a killed tend left running are adopted, never started twice
   const runState = new RunState(home.stateDir);
@@ -147,6 +148,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       baseDir,
       version: options.version,
       reload,
+      groups: () => groups,
       shutdown: (code) => shutdown(code),
       hotRestart,
       exitGuard: options.exitGuard ?? null,
@@ -207,7 +209,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   /** Re-reads the config; only services whose definition changed are touched. */
   async function reload() {
     if (!options.configPath) return { added: [], updated: [], removed: [] };
-    const next = pick((await loadConfig(options.configPath)).services);
+    const loaded = await loadConfig(options.configPath);
+    const next = pick(loaded.services);
     const before = new Map(configured.map((s) => [s.name, s]));
     const added: string[] = [];
     const updated: string[] = [];
@@ -230,6 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       removed.push(name);
     }
     configured = next;
+    groups = loaded.groups;
     return { added, updated, removed };
   }
 

@@ -46,6 +46,10 @@ export class ServiceStore {
     }
   }
 
+  get(name: string): Definition | undefined {
+    return this.has(name) ? this.#services[name] : undefined;
+  }
+
   has(name: string): boolean {
     return Object.hasOwn(this.#services, name);
   }

@@ -223,6 +223,18 @@ export const methods = {
     params: z.object({ name: z.string(), service: definition, wait }).strict(),
     result: list,
   },
+  'service.scale': {
+    summary:
+      "Change a service's number of instances; only the difference starts or stops (1 ↔ N renames, so that instance restarts).",
+    params: z
+      .object({
+        name,
+        instances: z.number().int().min(1).max(1000).describe('the new number of instances'),
+        wait,
+      })
+      .strict(),
+    result: list,
+  },
   'service.remove': {
     summary: 'Stop services and forget them.',
     params: z.object({ names, wait }).strict(),
@@ -251,6 +263,32 @@ export const methods = {
   'service.stop_all': {
     summary: 'Stop every user-class service; system-class services are protected.',
     params: z.object({ wait }).strict().optional(),
+    result: list,
+  },
+  'group.list': {
+    summary: "The config's groups with their members and each instance's state.",
+    params: empty,
+    result: z.array(
+      z.object({
+        name: z.string(),
+        members: z.array(z.string()),
+        instances: z.array(z.object({ name: z.string(), state: z.enum(serviceStates) })),
+      }),
+    ),
+  },
+  'group.start': {
+    summary: "Start a group's services.",
+    params: z.object({ name, wait }).strict(),
+    result: list,
+  },
+  'group.stop': {
+    summary: "Stop a group's services.",
+    params: z.object({ name, wait }).strict(),
+    result: list,
+  },
+  'group.restart': {
+    summary: "Restart a group's services.",
+    params: z.object({ name, wait }).strict(),
     result: list,
   },
   'events.subscribe': {
