@@ -155,6 +155,33 @@ export const logsSchema = z.strictObject({
   max_line: size.optional().describe('longer lines are cut into pieces, never dropped (64KB)'),
 });
 
+export const hookSchema = z.strictObject({
+  name: z.string().min(1).max(100).describe('shown in the log and in errors'),
+  command: z.string().min(1).describe('a command line (run by /bin/sh -c when it has shell syntax)'),
+  failure_mode: z
+    .enum(['fail', 'ignore', 'retry'])
+    .optional()
+    .describe('"fail" (default): the phase fails; "ignore"; "retry": three tries, then fail'),
+  run_mode: z
+    .enum(['blocking', 'async'])
+    .optional()
+    .describe('"blocking" (default): the phase waits for it; "async": started and left to finish'),
+  timeout: duration.optional().describe('killed (with its group) after this long (30s)'),
+});
+
+export const hooksSchema = z.strictObject({
+  pre_start: z
+    .array(hookSchema)
+    .optional()
+    .describe('before the process starts; a failing one prevents the start'),
+  post_start: z
+    .array(hookSchema)
+    .optional()
+    .describe('once the service is ready; a failing one stops it as failed'),
+  pre_stop: z.array(hookSchema).optional().describe('before the stop signal (within stop_timeout)'),
+  post_stop: z.array(hookSchema).optional().describe('after the process has ended'),
+});
+
 export const serviceSchema = z
   .strictObject({
     description: z.string().optional(),
@@ -200,6 +227,7 @@ export const serviceSchema = z
       .describe('not ready this long after spawn: stopped and treated as a failure'),
     health: healthSchema.optional(),
     logs: logsSchema.optional(),
+    hooks: hooksSchema.optional(),
     controller: z
       .union([z.boolean(), z.enum(['tsv', 'json'])])
       .optional()

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { TendError } from '../core/errors.ts';
+import type { HookSpec, HooksSpec } from '../core/hooks.ts';
 import {
   commandArgv,
   conditionsOf,
@@ -16,7 +18,7 @@ import {
 } from '../core/service-spec.ts';
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
 import { parseEnvFile } from './env-file.ts';
-import type { ServiceConfig } from './schema.ts';
+import type { hookSchema, ServiceConfig } from './schema.ts';
 
 export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, file: string): ServiceSpec {
   const envFiles = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
@@ -75,6 +77,24 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     logs: logOptions(s.logs, baseDir),
     maxLineBytes: s.logs?.max_line ?? d.maxLineBytes,
     controller: s.controller === true ? 'tsv' : s.controller || d.controller,
+    hooks: hooksSpec(s.hooks),
+  };
+}
+
+export function hooksSpec(h: ServiceConfig['hooks']): HooksSpec {
+  const one = (list: z.output<typeof hookSchema>[] | undefined): HookSpec[] =>
+    (list ?? []).map((x) => ({
+      name: x.name,
+      argv: commandArgv(x.command),
+      failureMode: x.failure_mode ?? 'fail',
+      runMode: x.run_mode ?? 'blocking',
+      timeoutMs: x.timeout ?? 30_000,
+    }));
+  return {
+    pre_start: one(h?.pre_start),
+    post_start: one(h?.post_start),
+    pre_stop: one(h?.pre_stop),
+    post_stop: one(h?.post_stop),
   };
 }
 

@@ -101,6 +101,11 @@ export class ServiceOutput {
     else fifo.read((chunk) => feed.push(chunk, false));
   }
 
+  /** A line that is not the process's own (a hook's output), numbered with the others. */
+  note(stream: LogStream, text: string): void {
+    this.#host.log({ service: this.#owner.name, stream, text, at: this.#host.clock.now(), seq: ++this.#seq });
+  }
+
   /** Splits a stream's chunks into lines; `inFile` says the bytes are already in the log file. */
   #lineFeed(stream: LogStream): LineFeed {
     // one clock reading per read: every line of a chunk arrived at the same moment

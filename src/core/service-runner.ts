@@ -12,6 +12,7 @@ import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/s
 import type { Clock, TimerHandle } from './clock.ts';
 import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
+import { type HookOutcome, type HookPhase, runHooks } from './hooks.ts';
 import {
   type Effect,
   type ExitVerdict,
@@ -89,6 +90,12 @@ export class ServiceRunner {
   #waiters = new Set<() => void>();
   /** Readiness and liveness of the current run; disposed when the run ends. */
   #watch: RunWatch | null = null;
+  /** The pre_start hooks in flight: a stop abandons them. */
+  #hookAbort: AbortController | null = null;
+  /** post_stop hooks of the last run; the next pre_start waits for them. */
+  #hookChain: Promise<unknown> = Promise.resolve();
+  /** A process ran since the last post_stop. */
+  #ran = false;
   /** stdout and stderr: named pipes kept across restarts, split into numbered lines. */
   readonly #output: ServiceOutput;
 
@@ -240,8 +247,16 @@ export class ServiceRunner {
     this.#reason = step.reason;
     const at = this.#host.clock.now();
     if (from !== step.next.state) this.#since = at;
+    const ended = step.next.state !== 'running' && step.next.state !== 'stopping';
+    if (this.#ran && ended && (from !== 'starting' || step.next.state !== 'starting')) {
+      this.#ran = false;
+      this.#hookChain = this.#runPhase('post_stop');
+    }
     for (const effect of step.effects) this.#apply(effect);
-    if (from === 'starting' && step.next.state === 'running') this.#watch?.startHealth();
+    if (from === 'starting' && step.next.state === 'running') {
+      this.#watch?.startHealth();
+      this.#postStart();
+    }
     this.#host.emit({
       type: 'state',
       service: this.name,
@@ -259,8 +274,8 @@ export class ServiceRunner {
       case 'spawn':
         return this.#spawn();
       case 'signal-group':
-        if (this.#pgid !== null) signalGroup(this.#pgid, this.#spec.stopSignal);
-        return;
+        this.#hookAbort?.abort();
+        return this.#signalStop();
       case 'kill-group':
         if (this.#pgid !== null) signalGroup(this.#pgid, 'SIGKILL');
         return;
@@ -311,14 +326,78 @@ export class ServiceRunner {
     poll();
   }
 
-  #spawn(): void {
-    const spec = this.#spec;
-    const env = {
+  /** Runs a phase's hooks; a failure that does not stop anything is noted in the log. */
+  async #runPhase(phase: HookPhase, signal = new AbortController().signal): Promise<HookOutcome> {
+    const hooks = this.#spec.hooks[phase];
+    if (!hooks.length) return { ok: true };
+    const r = await runHooks(phase, hooks, {
+      env: this.#env(),
+      cwd: this.#spec.cwd,
+      signal,
+      log: (stream, text) => this.#output.note(stream, text),
+    });
+    if (!r.ok && (phase === 'pre_stop' || phase === 'post_stop'))
+      this.#output.note('stderr', `[tend] ${r.why}`);
+    return r;
+  }
+
+  #env(): Record<string, string | undefined> {
+    return {
       ...this.#host.baseEnv,
-      ...spec.env,
+      ...this.#spec.env,
       TEND_SERVICE: this.name,
       TEND_INSTANCE: String(this.index),
     };
+  }
+
+  /** pre_start hooks first (after the last run's post_stop); a stop meanwhile abandons them. */
+  #spawn(): void {
+    if (!this.#spec.hooks.pre_start.length && !this.#spec.hooks.post_stop.length) return this.#spawnNow();
+    const lc = this.#lc;
+    const abort = new AbortController();
+    this.#hookAbort = abort;
+    void this.#hookChain
+      .then(() => this.#runPhase('pre_start', abort.signal))
+      .then((r) => {
+        if (this.#hookAbort === abort) this.#hookAbort = null;
+        if (this.#lc !== lc) {
+          // stopped or restarted while the hooks ran: no process to wait for
+          if (this.#lc.state === 'stopping' && this.#pgid === null) {
+            this.#send({ type: 'group-gone', awaiting: this.#host.awaiting(this.name) });
+          }
+          return;
+        }
+        if (!r.ok) this.#send({ type: 'spawn-failed', why: r.why });
+        else this.#spawnNow();
+      });
+  }
+
+  /** post_start hooks; a blocking one that fails stops the service as failed. */
+  #postStart(): void {
+    if (!this.#spec.hooks.post_start.length) return;
+    const proc = this.#proc;
+    void this.#runPhase('post_start').then((r) => {
+      if (r.ok || this.#proc !== proc || this.#lc.state !== 'running') return;
+      this.#send({ type: 'health-failed', why: r.why, verdict: { kind: 'failed', why: r.why } });
+    });
+  }
+
+  /** pre_stop hooks, then the stop signal to the group (stop_timeout counts from the request). */
+  #signalStop(): void {
+    const pgid = this.#pgid;
+    if (pgid === null) return;
+    if (!this.#spec.hooks.pre_stop.length) {
+      signalGroup(pgid, this.#spec.stopSignal);
+      return;
+    }
+    void this.#runPhase('pre_stop').then(() => {
+      if (this.#pgid === pgid && this.#lc.state === 'stopping') signalGroup(pgid, this.#spec.stopSignal);
+    });
+  }
+
+  #spawnNow(): void {
+    const spec = this.#spec;
+    const env = this.#env();
     let proc: SpawnedProcess | null = null;
     const startedAt = this.#host.clock.now();
     const fifos = this.#output.open();
@@ -341,6 +420,7 @@ export class ServiceRunner {
     if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
     this.#proc = proc;
     if (!proc) return;
+    this.#ran = true;
     this.#pgid = proc.pid;
     this.#startedAt = startedAt;
     if (spec.controller !== null && proc.stdin && proc.stdout) {

@@ -5,6 +5,7 @@
  */
 
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
+import { type HooksSpec, noHooks } from './hooks.ts';
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 export type ServiceClass = 'user' | 'system';
@@ -91,6 +92,8 @@ export interface ServiceSpec {
    * stdout, answered on stdin; null for an ordinary service.
    */
   readonly controller: 'tsv' | 'json' | null;
+  /** Commands run before and after the process starts and stops. */
+  readonly hooks: HooksSpec;
 }
 
 export const serviceDefaults = {
@@ -116,6 +119,7 @@ export const serviceDefaults = {
   logs: defaultLogOptions,
   maxLineBytes: 64 * 1024,
   controller: null,
+  hooks: noHooks,
 } as const satisfies Partial<ServiceSpec>;
 
 /** The services a spec waits for, whatever the kind of dependency. */
