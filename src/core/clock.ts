@@ -21,10 +21,21 @@ export const systemClock: Clock = {
       const i = setImmediate(fn);
       return { cancel: () => clearImmediate(i) };
     }
+    // Node fires a timer longer than about 24.8 days at once; a yearly cron job waits in laps
+    if (ms > maxTimeoutMs) {
+      let lap = setTimeout(function next() {
+        const left = due - Date.now();
+        lap = left > maxTimeoutMs ? setTimeout(next, maxTimeoutMs) : setTimeout(fn, Math.max(0, left));
+      }, maxTimeoutMs);
+      const due = Date.now() + ms;
+      return { cancel: () => clearTimeout(lap) };
+    }
     const t = setTimeout(fn, ms);
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+const maxTimeoutMs = 2 ** 31 - 1;
 
 /** A clock that only moves when told to; timers fire in due order during advance(). */
 export class FakeClock implements Clock {
