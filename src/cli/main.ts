@@ -121,6 +121,68 @@ for (const [verb, summary] of [
     .action(action(async () => ({ run: (await import('./commands/lifecycle.ts')).verb(verb) })));
 }
 
+const job = program.command('job').description('Kubernetes-style jobs: run, ls, status, logs, rm');
+job
+  .command('run')
+  .description('run a job of the config now; waits for it to finish (exit 1 if it Failed)')
+  .argument('<name>')
+  .option('--no-wait', 'return once the run has started')
+  .option('--timeout <seconds>', 'how long to wait', '3600')
+  .action(action(async () => ({ run: (await import('./commands/job.ts')).run })));
+job
+  .command('ls')
+  .description('every job run with its phase and counts')
+  .action(action(async () => ({ run: (await import('./commands/job.ts')).ls })));
+job
+  .command('status')
+  .description("a job's runs (or a cron job's)")
+  .argument('<name>')
+  .action(action(async () => ({ run: (await import('./commands/job.ts')).status })));
+job
+  .command('logs')
+  .description("a job's output")
+  .argument('<name>')
+  .option('-n, --lines <n>', 'the last N lines', '100')
+  .action(action(async () => ({ run: (await import('./commands/job.ts')).logs })));
+job
+  .command('rm')
+  .description("delete a job's runs, stopping their pods")
+  .argument('<name>')
+  .action(action(async () => ({ run: (await import('./commands/job.ts')).rm })));
+
+const cron = program.command('cron').description('jobs on a schedule: ls, add, rm, suspend, resume, trigger');
+cron
+  .command('ls')
+  .description('cron jobs with schedule, last and next run, counts')
+  .action(action(async () => ({ run: (await import('./commands/cron.ts')).ls })));
+cron
+  .command('add')
+  .description('add a cron job: tend cron add NAME --schedule "*/5 * * * *" -- CMD ARGS…')
+  .argument('<name>')
+  .argument('<command...>')
+  .requiredOption('--schedule <cron>', 'cron expression, @hourly…, or "@every 30s"')
+  .option('--time-zone <zone>', 'an IANA time zone')
+  .option('--concurrency <policy>', 'Allow, Forbid or Replace')
+  .option('--starting-deadline <seconds>', 'skip a run later than this')
+  .action(action(async () => ({ run: (await import('./commands/cron.ts')).add })));
+for (const [verb, summary] of [
+  ['rm', 'forget a cron job (its runs stay until tend job rm)'],
+  ['suspend', 'stop scheduling runs'],
+  ['resume', 'schedule runs again'],
+  ['trigger', 'run the job template now'],
+] as const) {
+  cron
+    .command(verb)
+    .description(summary)
+    .argument('<name>')
+    .action(
+      action(async () => {
+        const m = await import('./commands/cron.ts');
+        return { run: verb === 'rm' ? m.rm : verb === 'trigger' ? m.trigger : m.suspend(verb === 'suspend') };
+      }),
+    );
+}
+
 program
   .command('scale')
   .description("change a service's number of instances live; only the difference starts or stops")

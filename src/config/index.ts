@@ -6,14 +6,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import type { Locator } from './locate.ts';
 import { type Format, formatOf, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
-import { specsOf, validateConfig } from './validate.ts';
+import { cronSpecsOf, jobSpecsOf, specsOf, validateConfig } from './validate.ts';
 
 export { findConfig } from './discover.ts';
 export type { HttpSettings, TlsSettings } from './http-settings.ts';
@@ -23,6 +25,8 @@ export interface LoadedConfig {
   readonly file: string;
   readonly dir: string;
   readonly services: ServiceSpec[];
+  readonly jobs: JobSpec[];
+  readonly cron: CronSpec[];
   /** `[groups.NAME]`: each group's member services. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** `[server.http]`, or null when the HTTP API is off. */
@@ -50,6 +54,8 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
     dir,
     services: [...services, ...serviceDir(dir, new Set(services.map((s) => s.name)), abs)],
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
+    jobs: jobSpecsOf(config, dir),
+    cron: cronSpecsOf(config, dir),
     groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, [...g.members]])),
   };
 }
@@ -141,6 +147,14 @@ export function readDefinitions(text: string, file: string): Record<string, Reco
 export function serviceSpecFromObject(name: string, definition: unknown, baseDir: string): ServiceSpec {
   const config = validateConfig({ services: { [name]: definition } }, `service "${name}"`, null);
   const [spec] = specsOf(config, baseDir, `service "${name}"`);
+  if (!spec) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
+  return spec;
+}
+
+/** Validates one cron job given as an object (an RPC call); paths read `cron.NAME.field`. */
+export function cronSpecFromObject(name: string, definition: unknown, baseDir: string): CronSpec {
+  const config = validateConfig({ cron: { [name]: definition } }, `cron job "${name}"`, null);
+  const [spec] = cronSpecsOf(config, baseDir);
   if (!spec) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
   return spec;
 }

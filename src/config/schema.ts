@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { nameProblem } from '../core/names.ts';
+import { parseSchedule } from '../core/schedule.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { parseDuration, parseSize } from './duration.ts';
 
@@ -244,6 +245,106 @@ export const serviceSchema = z
     }
   });
 
+const positiveSeconds = z
+  .number()
+  .positive()
+  .max(10 * 365 * 86400);
+
+export const jobSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
+    args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
+    cwd: z.string().optional().describe('working directory, relative to the config file'),
+    env: z.record(z.string(), envValue).optional(),
+    parallelism: z.number().int().min(1).max(1000).optional().describe('pods running at once at most (1)'),
+    completions: z.number().int().min(1).max(100_000).optional().describe('successful pods needed (1)'),
+    backoff_limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .optional()
+      .describe('failures before the job is Failed (6)'),
+    backoff_delay: duration
+      .optional()
+      .describe('the first retry waits this long, doubling each time up to 1m (1s)'),
+    completion_mode: z
+      .enum(['NonIndexed', 'Indexed'])
+      .optional()
+      .describe('Indexed: each pod gets TEND_JOB_INDEX 0..completions-1, each index completes once'),
+    restart_policy: z.enum(['Never', 'OnFailure']).optional(),
+    active_deadline_seconds: positiveSeconds
+      .optional()
+      .describe('then every pod is stopped: Failed, DeadlineExceeded'),
+    ttl_seconds_after_finished: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('a finished run is deleted this long after'),
+    stop_signal: signal.optional(),
+    stop_timeout: duration.optional(),
+    autostart: z.boolean().optional().describe('[jobs.NAME]: run when tend starts (true)'),
+    hooks: hooksSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.command === undefined) === (s.args === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a job needs either "command" (a string) or "args" (an array)',
+      });
+    }
+  });
+export type JobConfig = z.output<typeof jobSchema>;
+
+const scheduleText = z.string().min(1).describe('cron: 5 or 6 fields, @hourly, @daily…, or "@every 30s"');
+
+export const cronSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    schedule: scheduleText,
+    time_zone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('an IANA time zone such as "Europe/Berlin" (tend\'s own)'),
+    concurrency_policy: z
+      .enum(['Allow', 'Forbid', 'Replace'])
+      .optional()
+      .describe('when the last run still runs: start another (Allow), skip (Forbid) or stop it (Replace)'),
+    suspend: z.boolean().optional(),
+    successful_jobs_history_limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe('finished runs kept (3)'),
+    failed_jobs_history_limit: z.number().int().min(0).max(1000).optional().describe('failed runs kept (1)'),
+    starting_deadline_seconds: positiveSeconds
+      .optional()
+      .describe('a run later than this after its time (tend was down) is skipped'),
+    hooks: hooksSchema.optional().describe("merged with the job template's, the cron job's first"),
+    job_template: jobSchema,
+  })
+  .superRefine((c, ctx) => {
+    try {
+      parseSchedule(c.schedule, c.time_zone ?? null);
+    } catch (e) {
+      const zone = (e as Error).message.startsWith('unknown time zone');
+      ctx.addIssue({
+        code: 'custom',
+        path: [zone ? 'time_zone' : 'schedule'],
+        message: (e as Error).message,
+      });
+    }
+  });
+export type CronConfig = z.output<typeof cronSchema>;
+
 /** `host:port`; IPv6 hosts in brackets. */
 const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, {
   message: 'expected "host:port", such as "127.0.0.1:8080" or "[::]:8443"',
@@ -324,6 +425,11 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     services: z.record(z.string(), serviceSchema).default({}),
+    jobs: z.record(z.string(), jobSchema).default({}).describe('Kubernetes-style jobs: run to completion'),
+    cron: z
+      .record(z.string(), cronSchema)
+      .default({})
+      .describe('cron jobs: a job template run on a schedule'),
     groups: z
       .record(
         z.string(),

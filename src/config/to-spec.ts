@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
 import type { HookSpec, HooksSpec } from '../core/hooks.ts';
+import { type JobSpec, jobDefaults } from '../core/job-spec.ts';
 import {
   commandArgv,
   conditionsOf,
@@ -18,7 +20,7 @@ import {
 } from '../core/service-spec.ts';
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
 import { parseEnvFile } from './env-file.ts';
-import type { hookSchema, ServiceConfig } from './schema.ts';
+import type { CronConfig, hookSchema, JobConfig, ServiceConfig } from './schema.ts';
 
 export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, file: string): ServiceSpec {
   const envFiles = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
@@ -149,5 +151,52 @@ function healthSpec(h: NonNullable<ServiceConfig['health']>): HealthSpec | null 
     timeoutMs: h.timeout ?? 2000,
     retries: h.retries ?? 3,
     startPeriodMs: h.start_period ?? intervalMs,
+  };
+}
+
+export function jobSpecOf(name: string, j: JobConfig, baseDir: string): JobSpec {
+  const d = jobDefaults;
+  return {
+    name,
+    argv: j.args ?? commandArgv(j.command ?? ''),
+    commandText: j.command ?? (j.args ?? []).join(' '),
+    cwd: j.cwd === undefined ? baseDir : path.resolve(baseDir, j.cwd),
+    env: j.env ?? {},
+    parallelism: j.parallelism ?? d.parallelism,
+    completions: j.completions ?? d.completions,
+    backoffLimit: j.backoff_limit ?? d.backoffLimit,
+    backoffDelayMs: j.backoff_delay ?? d.backoffDelayMs,
+    completionMode: j.completion_mode ?? d.completionMode,
+    restartPolicy: j.restart_policy ?? d.restartPolicy,
+    activeDeadlineMs: j.active_deadline_seconds === undefined ? null : j.active_deadline_seconds * 1000,
+    ttlAfterFinishedMs:
+      j.ttl_seconds_after_finished === undefined ? null : j.ttl_seconds_after_finished * 1000,
+    stopSignal: j.stop_signal ?? d.stopSignal,
+    stopTimeoutMs: j.stop_timeout ?? d.stopTimeoutMs,
+    autostart: j.autostart ?? d.autostart,
+    hooks: hooksSpec(j.hooks),
+  };
+}
+
+export function cronSpecOf(name: string, c: CronConfig, baseDir: string): CronSpec {
+  const template = jobSpecOf(name, c.job_template, baseDir);
+  const own = hooksSpec(c.hooks);
+  // the cron job's hooks first, then the template's
+  const hooks = Object.fromEntries(
+    (Object.keys(own) as (keyof HooksSpec)[]).map((phase) => [
+      phase,
+      [...own[phase], ...template.hooks[phase]],
+    ]),
+  ) as unknown as HooksSpec;
+  return {
+    name,
+    schedule: c.schedule,
+    timeZone: c.time_zone ?? null,
+    concurrencyPolicy: c.concurrency_policy ?? 'Allow',
+    suspend: c.suspend ?? false,
+    successfulJobsHistoryLimit: c.successful_jobs_history_limit ?? 3,
+    failedJobsHistoryLimit: c.failed_jobs_history_limit ?? 1,
+    startingDeadlineMs: c.starting_deadline_seconds === undefined ? null : c.starting_deadline_seconds * 1000,
+    jobTemplate: { ...template, hooks },
   };
 }

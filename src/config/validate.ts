@@ -3,13 +3,15 @@
  * included) into one located error, and produces the kernel's service specs.
  */
 
+import type { CronSpec } from '../core/cron.ts';
 import { describeProblem, graphProblems } from '../core/graph.ts';
+import type { JobSpec } from '../core/job-spec.ts';
 import { nameProblem } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { configError, describeIssue, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
 import { type Config, configSchema } from './schema.ts';
-import { toServiceSpec } from './to-spec.ts';
+import { cronSpecOf, jobSpecOf, toServiceSpec } from './to-spec.ts';
 
 /**
  * `otherServices`: services defined outside this data (the `services/` folder), which groups
@@ -42,9 +44,37 @@ export function validateConfig(
     }
   }
   if (found.length > 0 || !result.success) throw configError(file, toConfigIssues(file, locate, found));
-  const graph = [...graphIssues(result.data), ...groupIssues(result.data, otherServices)];
+  const graph = [
+    ...graphIssues(result.data),
+    ...groupIssues(result.data, otherServices),
+    ...jobNameIssues(result.data, otherServices),
+  ];
   if (graph.length > 0) throw configError(file, toConfigIssues(file, locate, graph));
   return result.data;
+}
+
+/** Jobs and cron jobs share the services' namespace (their runs' logs sit beside services'). */
+function jobNameIssues(
+  config: Config,
+  otherServices: readonly string[],
+): { path: PropertyKey[]; message: string }[] {
+  const services = new Set([...Object.keys(config.services), ...otherServices]);
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  for (const [table, names] of [
+    ['jobs', Object.keys(config.jobs)],
+    ['cron', Object.keys(config.cron)],
+  ] as const) {
+    for (const name of names) {
+      const why = nameProblem(name);
+      if (why) out.push({ path: [table, name], message: `invalid name ${JSON.stringify(name)}: ${why}` });
+      if (services.has(name))
+        out.push({ path: [table, name], message: `"${name}" is already a service's name` });
+      if (table === 'cron' && Object.hasOwn(config.jobs, name)) {
+        out.push({ path: [table, name], message: `"${name}" is already a job's name` });
+      }
+    }
+  }
+  return out;
 }
 
 /** Group names are names, never a service's; members must be services. */
@@ -91,6 +121,14 @@ function graphIssues(config: Config): { path: PropertyKey[]; message: string }[]
     if (p.kind === 'cycle') out.push({ path: ['services', p.path[0] ?? ''], message: describeProblem(p) });
   }
   return out;
+}
+
+export function jobSpecsOf(config: Config, baseDir: string): JobSpec[] {
+  return Object.entries(config.jobs).map(([name, j]) => jobSpecOf(name, j, baseDir));
+}
+
+export function cronSpecsOf(config: Config, baseDir: string): CronSpec[] {
+  return Object.entries(config.cron).map(([name, c]) => cronSpecOf(name, c, baseDir));
 }
 
 export function specsOf(config: Config, baseDir: string, file: string): ServiceSpec[] {

@@ -47,6 +47,25 @@ export const errors = {
     http: 404,
     exit: 3,
   },
+  TEND_JOB_NOT_FOUND: {
+    message: (d) => `job ${q(d.name)} not found`,
+    rpc: -32026,
+    http: 404,
+    exit: 3,
+  },
+  TEND_JOB_ACTIVE: {
+    message: (d) =>
+      `job ${q(d.name)} is still running; wait for it, or "tend job rm ${String(d.name)}" first`,
+    rpc: -32027,
+    http: 409,
+    exit: 1,
+  },
+  TEND_CRON_NOT_FOUND: {
+    message: (d) => `cron job ${q(d.name)} not found`,
+    rpc: -32028,
+    http: 404,
+    exit: 3,
+  },
   TEND_SERVICE_EXISTS: {
     message: (d) => `service ${q(d.name)} already exists`,
     rpc: -32009,

@@ -37,6 +37,19 @@ export type SupervisorEvent =
       readonly error: string;
       readonly at: number;
     }
+  | {
+      /** A job run (or a cron job's run) changed phase or counts; `service` is the run's name. */
+      readonly type: 'job';
+      readonly service: string;
+      readonly phase: string;
+      readonly reason: string | null;
+      readonly active: number;
+      readonly succeeded: number;
+      readonly failed: number;
+      /** The phase or reason changed (not only the counts). */
+      readonly changed: boolean;
+      readonly at: number;
+    }
   | { readonly type: 'added'; readonly service: string; readonly at: number }
   | { readonly type: 'removed'; readonly service: string; readonly at: number };
 

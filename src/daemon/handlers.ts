@@ -3,8 +3,10 @@
  * calls the kernel and shapes the result; the kernel holds all state.
  */
 import { randomUUID } from 'node:crypto';
-import { serviceSpecFromObject } from '../config/index.ts';
+import { cronSpecFromObject, serviceSpecFromObject } from '../config/index.ts';
+import type { CronJobs } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { Jobs } from '../core/jobs.ts';
 import type { ServiceState } from '../core/lifecycle.ts';
 import { splitInstanceName } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
@@ -14,12 +16,14 @@ import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
 import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
-import { eventView, serviceView, statsView } from '../protocol/views.ts';
+import { cronView, eventView, jobView, serviceView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
   readonly sup: Supervisor;
+  readonly jobs: Jobs;
+  readonly cron: CronJobs;
   readonly logs: LogHub;
   /** Where run-time additions persist; null when nothing is persisted. */
   readonly store: ServiceStore | null;
@@ -45,6 +49,22 @@ function grepOf(pattern: string): RegExp {
   } catch (e) {
     throw new TendError('TEND_USAGE', { message: `--grep: ${e instanceof Error ? e.message : String(e)}` });
   }
+}
+
+function withTimeout(p: Promise<void>, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TendError('TEND_TIMEOUT', { ms, what })), ms);
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 export function makeHandlers(api: DaemonApi): Handlers {
@@ -200,6 +220,41 @@ export function makeHandlers(api: DaemonApi): Handlers {
         p?.wait,
       );
       return list(out.map((s) => s.name));
+    },
+    'job.list': () => api.jobs.list().map(jobView),
+    'job.status': (p) => api.jobs.status(p.name).map(jobView),
+    'job.run': async (p) => {
+      const run = api.jobs.run(p.name);
+      if (p.wait) {
+        await withTimeout(api.jobs.ended(run.name) ?? Promise.resolve(), p.wait, `job ${run.name} to finish`);
+      }
+      return jobView(api.jobs.status(run.name).find((r) => r.name === run.name) ?? run);
+    },
+    'job.logs': (p) => {
+      const names = [...new Set(api.jobs.status(p.name).map((r) => r.cron ?? r.name))];
+      return { lines: names.length ? api.logs.get({ names, lines: p.lines }) : [] };
+    },
+    'job.remove': async (p) => ({ removed: await api.jobs.remove(p.name) }),
+    'cron.list': () => api.cron.list().map(cronView),
+    'cron.add': (p) => {
+      if (
+        sup.specs().some((s) => s.name === p.name) ||
+        api.jobs.definitions().some((j) => j.name === p.name)
+      ) {
+        throw new TendError('TEND_SERVICE_EXISTS', { name: p.name });
+      }
+      api.cron.set(cronSpecFromObject(p.name, p.cron, api.baseDir));
+      return cronView(api.cron.status(p.name));
+    },
+    'cron.remove': (p) => {
+      api.cron.remove(p.name);
+      return { ok: true };
+    },
+    'cron.suspend': (p) => cronView(api.cron.suspend(p.name, true)),
+    'cron.resume': (p) => cronView(api.cron.suspend(p.name, false)),
+    'cron.trigger': (p) => {
+      const run = api.cron.trigger(p.name);
+      return run ? jobView(run) : null;
     },
     'events.subscribe': (p, ctx) => {
       // names, not patterns resolved now: a subscriber may wait for a service not yet added

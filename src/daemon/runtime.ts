@@ -7,13 +7,17 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type HttpSettings, loadConfig, serviceSpecFromObject } from '../config/index.ts';
+import { CronJobs, type CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { JobSpec } from '../core/job-spec.ts';
+import { Jobs } from '../core/jobs.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
+import { CronState } from './cron-state.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
@@ -113,6 +117,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       runState.set(e.service, null);
     }
   });
+  const jobs = new Jobs({
+    clock: sup.clock,
+    baseEnv: process.env,
+    emit: (e) => sup.events.emit(e),
+    log: (l) => sup.logs.emit(l),
+  });
+  const cronState = new CronState(home.stateDir);
+  const cron = new CronJobs(jobs, {
+    clock: sup.clock,
+    emit: (e) => sup.events.emit(e),
+    scheduled: (name, at) => cronState.set(name, at),
+  });
   const logs = new LogHub(home.logDir, (service, file, error) =>
     sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
   );
@@ -143,6 +159,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...followBuffer(),
     handlers: makeHandlers({
       sup,
+      jobs,
+      cron,
       logs,
       store,
       baseDir,
@@ -166,15 +184,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const savedNames = new Set(savedSpecs.map((s) => s.name));
   for (const spec of configured) if (!savedNames.has(spec.name)) sup.add(spec);
   for (const spec of savedSpecs) sup.add(spec);
+  defineJobs(config?.jobs ?? [], config?.cron ?? [], true);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the
   // switch as a zombie, to claim its exit status
   reaper.start();
 
+  /** The config's jobs and cron jobs; at start, jobs with autostart run and missed cron runs are caught up. */
+  function defineJobs(jobSpecs: readonly JobSpec[], cronSpecs: readonly CronSpec[], starting: boolean): void {
+    jobs.define(jobSpecs);
+    const saved = cronState.load();
+    for (const name of cron.names()) if (!cronSpecs.some((c) => c.name === name)) cron.remove(name);
+    for (const c of cronSpecs) cron.set(c, starting ? (saved[c.name] ?? null) : null);
+    if (starting) for (const j of jobSpecs) if (j.autostart) jobs.run(j.name);
+  }
+
   function shutdown(code = 0): void {
     if (closing) return;
     closing = true;
     void (async () => {
+      cron.stopAll();
+      await jobs.shutdown();
       await sup.shutdown();
       runState.clear();
       await runClosers();
@@ -196,6 +226,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (closing || !process.execve) return;
     closing = true;
     void (async () => {
+      // a job's pods are not adopted by the new image: they are stopped first
+      cron.stopAll();
+      await jobs.shutdown();
       await runClosers();
       await server.close();
       await logs.flushed();
@@ -234,6 +267,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     configured = next;
     groups = loaded.groups;
+    defineJobs(loaded.jobs, loaded.cron, false);
     return { added, updated, removed };
   }
 

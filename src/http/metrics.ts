@@ -13,6 +13,8 @@ import type { ResultOf } from '../protocol/methods.ts';
 export interface MetricsSource {
   list(): Promise<ResultOf<'service.list'>>;
   stats(): Promise<ResultOf<'service.stats'>>;
+  jobs(): Promise<ResultOf<'job.list'>>;
+  cron(): Promise<ResultOf<'cron.list'>>;
   readonly version: string;
 }
 
@@ -26,6 +28,8 @@ export class Metrics {
     this.#source = source;
     const registers = [this.#registry];
     const service = ['service'] as const;
+    const job = ['job'] as const;
+    const cron = ['cron'] as const;
     this.#m = {
       state: new Gauge({
         name: 'tend_service_state',
@@ -87,6 +91,84 @@ export class Metrics {
         labelNames: ['service', 'result'] as const,
         registers,
       }),
+      jobPhase: new Gauge({
+        name: 'tend_job_phase',
+        help: 'The phase of each job run: 1 for its current phase.',
+        labelNames: ['job', 'phase'] as const,
+        registers,
+      }),
+      jobActive: new Gauge({
+        name: 'tend_job_active',
+        help: 'Pods of the run running now.',
+        labelNames: job,
+        registers,
+      }),
+      jobSucceeded: new Gauge({
+        name: 'tend_job_succeeded',
+        help: 'Pods of the run that succeeded.',
+        labelNames: job,
+        registers,
+      }),
+      jobFailed: new Gauge({
+        name: 'tend_job_failed',
+        help: 'Pods of the run that failed.',
+        labelNames: job,
+        registers,
+      }),
+      jobDuration: new Gauge({
+        name: 'tend_job_duration_seconds',
+        help: "From the run's start to its completion (or to now while it runs).",
+        labelNames: job,
+        registers,
+      }),
+      cronRuns: new Counter({
+        name: 'tend_cron_runs_total',
+        help: 'Runs a cron job started.',
+        labelNames: cron,
+        registers,
+      }),
+      cronSuccesses: new Counter({
+        name: 'tend_cron_successes_total',
+        help: 'Runs that succeeded.',
+        labelNames: cron,
+        registers,
+      }),
+      cronFailures: new Counter({
+        name: 'tend_cron_failures_total',
+        help: 'Runs that failed.',
+        labelNames: cron,
+        registers,
+      }),
+      cronSkipped: new Counter({
+        name: 'tend_cron_skipped_total',
+        help: 'Times not run: Forbid while a run went on, or past the starting deadline.',
+        labelNames: cron,
+        registers,
+      }),
+      cronActive: new Gauge({
+        name: 'tend_cron_active',
+        help: 'Runs of the cron job running now.',
+        labelNames: cron,
+        registers,
+      }),
+      cronLast: new Gauge({
+        name: 'tend_cron_last_schedule_time_seconds',
+        help: 'The last scheduled time taken, seconds since the epoch.',
+        labelNames: cron,
+        registers,
+      }),
+      cronNext: new Gauge({
+        name: 'tend_cron_next_schedule_time_seconds',
+        help: 'The next scheduled time, seconds since the epoch (absent when suspended).',
+        labelNames: cron,
+        registers,
+      }),
+      cronDuration: new Gauge({
+        name: 'tend_cron_last_duration_seconds',
+        help: 'How long the last finished run took.',
+        labelNames: cron,
+        registers,
+      }),
       info: new Gauge({
         name: 'tend_info',
         help: 'The version of tend and of Node.js; always 1.',
@@ -133,7 +215,12 @@ export class Metrics {
   }
 
   async #render(): Promise<string> {
-    const [services, stats] = await Promise.all([this.#source.list(), this.#source.stats()]);
+    const [services, stats, jobs, crons] = await Promise.all([
+      this.#source.list(),
+      this.#source.stats(),
+      this.#source.jobs(),
+      this.#source.cron(),
+    ]);
     const m = this.#m;
     this.#registry.resetMetrics();
     for (const s of services) {
@@ -153,6 +240,27 @@ export class Metrics {
     for (const s of stats) {
       m.cpu.inc({ service: s.name }, s.cpu_seconds);
       m.rss.set({ service: s.name }, s.rss_bytes);
+    }
+    const now = Date.now();
+    for (const j of jobs) {
+      for (const phase of ['Pending', 'Running', 'Succeeded', 'Failed'])
+        m.jobPhase.set({ job: j.name, phase }, j.phase === phase ? 1 : 0);
+      m.jobActive.set({ job: j.name }, j.active);
+      m.jobSucceeded.set({ job: j.name }, j.succeeded);
+      m.jobFailed.set({ job: j.name }, j.failed);
+      if (j.start_time !== null)
+        m.jobDuration.set({ job: j.name }, ((j.completion_time ?? now) - j.start_time) / 1000);
+    }
+    for (const c of crons) {
+      const l = { cron: c.name };
+      m.cronRuns.inc(l, c.runs);
+      m.cronSuccesses.inc(l, c.successes);
+      m.cronFailures.inc(l, c.failures);
+      m.cronSkipped.inc(l, c.skipped);
+      m.cronActive.set(l, c.active.length);
+      if (c.last_schedule_time !== null) m.cronLast.set(l, c.last_schedule_time / 1000);
+      if (c.next_schedule_time !== null) m.cronNext.set(l, c.next_schedule_time / 1000);
+      if (c.last_duration_ms !== null) m.cronDuration.set(l, c.last_duration_ms / 1000);
     }
     m.info.set({ version: this.#source.version, node: process.version }, 1);
     const usage = process.cpuUsage();

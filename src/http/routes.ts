@@ -167,6 +167,33 @@ export const routes: readonly Route[] = [
     params: (r) =>
       defined({ code: num(r.query, 'code'), guard: num(r.query, 'guard') ?? object(r.body).guard }),
   },
+  { method: 'GET', path: '/api/jobs', rpc: 'job.list', params: () => undefined },
+  { method: 'GET', path: '/api/jobs/:name', rpc: 'job.status', params: (r) => ({ name: r.params.name }) },
+  {
+    method: 'POST',
+    path: '/api/jobs/:name/run',
+    rpc: 'job.run',
+    params: (r) => defined({ name: r.params.name, wait: wait(r) }),
+    created: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/jobs/:name/logs',
+    rpc: 'job.logs',
+    params: (r) => defined({ name: r.params.name, lines: num(r.query, 'lines') }),
+  },
+  { method: 'DELETE', path: '/api/jobs/:name', rpc: 'job.remove', params: (r) => ({ name: r.params.name }) },
+  { method: 'GET', path: '/api/cron', rpc: 'cron.list', params: () => undefined },
+  { method: 'POST', path: '/api/cron', rpc: 'cron.add', params: (r) => r.body, created: true },
+  { method: 'DELETE', path: '/api/cron/:name', rpc: 'cron.remove', params: (r) => ({ name: r.params.name }) },
+  ...(['suspend', 'resume', 'trigger'] as const).map(
+    (action): Route => ({
+      method: 'POST',
+      path: `/api/cron/:name/${action}`,
+      rpc: `cron.${action}`,
+      params: (r) => ({ name: r.params.name }),
+    }),
+  ),
   // provisr's API: a spec with its name inside; status and stop by name, base or wildcard
   {
     method: 'POST',

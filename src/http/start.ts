@@ -37,6 +37,8 @@ export async function serveHttp(
       version,
       list: () => call(runtime, 'service.list'),
       stats: () => call(runtime, 'service.stats'),
+      jobs: () => call(runtime, 'job.list'),
+      cron: () => call(runtime, 'cron.list'),
     });
     const api = new HttpApi({ dispatcher: runtime.dispatcher, metrics, token, tls });
     const url = await api.listen(settings.listen);
@@ -52,7 +54,7 @@ export async function serveHttp(
 }
 
 /** A protocol call through the dispatcher, as any client makes it. */
-async function call<M extends 'service.list' | 'service.stats'>(
+async function call<M extends 'service.list' | 'service.stats' | 'job.list' | 'cron.list'>(
   runtime: Runtime,
   method: M,
 ): Promise<ResultOf<M>> {

@@ -28,6 +28,8 @@ export function eventTsv(e: EventView): string {
       return f('service.health', e.service, e.at, e.ok ? 'ok' : 'fail', e.detail);
     case 'log-error':
       return f('service.log_error', e.service, e.at, e.file, e.error);
+    case 'job':
+      return f('job.state', e.service, e.phase, e.at, e.active, e.succeeded, e.failed, e.reason);
     case 'added':
     case 'removed':
       return f(`service.${e.type}`, e.service, e.at);

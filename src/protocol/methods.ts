@@ -94,6 +94,42 @@ export const statsView = z.object({
 });
 export type StatsView = z.infer<typeof statsView>;
 
+export const jobView = z.object({
+  name: z.string().describe("the run's name: the job's, or CRON-SECONDS for a cron job's run"),
+  job: z.string(),
+  cron: z.string().nullable(),
+  phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']),
+  reason: z.string().nullable().describe('DeadlineExceeded, BackoffLimitExceeded, Deleted…'),
+  active: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  completed_indexes: z.array(z.number().int()),
+  start_time: z.number().nullable(),
+  completion_time: z.number().nullable(),
+  max_active: z.number().int().describe('the most pods that ran at once'),
+  completions: z.number().int(),
+  parallelism: z.number().int(),
+  command: z.string(),
+});
+export type JobView = z.infer<typeof jobView>;
+
+export const cronView = z.object({
+  name: z.string(),
+  schedule: z.string(),
+  time_zone: z.string().nullable(),
+  concurrency_policy: z.enum(['Allow', 'Forbid', 'Replace']),
+  suspended: z.boolean(),
+  last_schedule_time: z.number().nullable(),
+  next_schedule_time: z.number().nullable(),
+  skipped: z.number().int().describe('runs not started: Forbid, or past the starting deadline'),
+  active: z.array(z.string()),
+  runs: z.number().int(),
+  successes: z.number().int(),
+  failures: z.number().int(),
+  last_duration_ms: z.number().nullable(),
+});
+export type CronView = z.infer<typeof cronView>;
+
 export const eventView = z
   .object({
     type: z.enum([
@@ -102,6 +138,7 @@ export const eventView = z
       'exit',
       'health',
       'log-error',
+      'job',
       'added',
       'removed',
       'snapshot',
@@ -290,6 +327,62 @@ export const methods = {
     summary: "Restart a group's services.",
     params: z.object({ name, wait }).strict(),
     result: list,
+  },
+  'job.list': {
+    summary: 'Every job run with its phase and counts.',
+    params: empty,
+    result: z.array(jobView),
+  },
+  'job.status': {
+    summary: "The runs of a job (or a run's name, or a cron job's runs).",
+    params: z.object({ name }).strict(),
+    result: z.array(jobView),
+  },
+  'job.run': {
+    summary: 'Run a job of the config now (its last run must have finished; it is replaced).',
+    params: z
+      .object({
+        name,
+        wait: wait.describe('wait up to this many ms for the run to finish'),
+      })
+      .strict(),
+    result: jobView,
+  },
+  'job.logs': {
+    summary: "Buffered output of a job's runs.",
+    params: z.object({ name, lines: z.number().int().min(0).max(1_000_000).optional() }).strict(),
+    result: z.object({ lines: z.array(logLineView) }),
+  },
+  'job.remove': {
+    summary: "Delete a job's runs, stopping their pods.",
+    params: z.object({ name }).strict(),
+    result: z.object({ removed: z.array(z.string()) }),
+  },
+  'cron.list': {
+    summary: 'Every cron job with its schedule, last and next run.',
+    params: empty,
+    result: z.array(cronView),
+  },
+  'cron.add': {
+    summary: 'Add (or replace) a cron job from a definition as in a config file.',
+    params: z.object({ name, cron: definition.describe('the fields of one [cron.NAME] table') }).strict(),
+    result: cronView,
+  },
+  'cron.remove': {
+    summary: 'Forget a cron job; its runs stay until deleted with job.remove.',
+    params: z.object({ name }).strict(),
+    result: ok,
+  },
+  'cron.suspend': { summary: 'Stop scheduling runs.', params: z.object({ name }).strict(), result: cronView },
+  'cron.resume': {
+    summary: 'Schedule runs again (times passed while suspended are not made up).',
+    params: z.object({ name }).strict(),
+    result: cronView,
+  },
+  'cron.trigger': {
+    summary: 'Run the job template now; the concurrency policy applies (null: Forbid skipped it).',
+    params: z.object({ name }).strict(),
+    result: jobView.nullable(),
   },
   'events.subscribe': {
     summary:

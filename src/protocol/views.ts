@@ -2,9 +2,12 @@
  * The kernel's camelCase records as the protocol shows them: snake_case names, the same in
  * RPC results, `--json` output and the HTTP API.
  */
+
+import type { CronStatus } from '../core/cron.ts';
 import type { SupervisorEvent } from '../core/events.ts';
+import type { JobStatus } from '../core/job-spec.ts';
 import type { ServiceStats, ServiceStatus } from '../core/supervisor.ts';
-import type { EventView, ServiceView, StatsView } from './methods.ts';
+import type { CronView, EventView, JobView, ServiceView, StatsView } from './methods.ts';
 
 export function serviceView(s: ServiceStatus): ServiceView {
   return {
@@ -41,4 +44,42 @@ export function statsView(s: ServiceStats): StatsView {
 
 export function eventView(e: SupervisorEvent): EventView {
   return { ...e };
+}
+
+export function jobView(s: JobStatus): JobView {
+  return {
+    name: s.name,
+    job: s.job,
+    cron: s.cron,
+    phase: s.phase,
+    reason: s.reason,
+    active: s.active,
+    succeeded: s.succeeded,
+    failed: s.failed,
+    completed_indexes: [...s.completedIndexes],
+    start_time: s.startTime,
+    completion_time: s.completionTime,
+    max_active: s.maxActive,
+    completions: s.completions,
+    parallelism: s.parallelism,
+    command: s.command,
+  };
+}
+
+export function cronView(s: CronStatus): CronView {
+  return {
+    name: s.name,
+    schedule: s.schedule,
+    time_zone: s.timeZone,
+    concurrency_policy: s.concurrencyPolicy,
+    suspended: s.suspended,
+    last_schedule_time: s.lastScheduleTime,
+    next_schedule_time: s.nextScheduleTime,
+    skipped: s.skipped,
+    active: [...s.active],
+    runs: s.runs,
+    successes: s.successes,
+    failures: s.failures,
+    last_duration_ms: s.lastDurationMs,
+  };
 }

@@ -83,7 +83,12 @@ const names = (r: Reply) => (r.json() as ServiceView[]).map((s) => `${s.name}=${
 
 test('curl drives services over REST and /api/rpc: list, add, start, stop, delete; provisr start, status and stop by name, base and wildcard', async (t) => {
   const e = testEnv(t);
-  const api = await startApi(t, e, 'listen = "127.0.0.1:0"', '[services.db]\nargs = ["sleep", "1000"]\n');
+  const api = await startApi(
+    t,
+    e,
+    'listen = "127.0.0.1:0"',
+    '[services.db]\nargs = ["sleep", "1000"]\n[jobs.once]\ncommand = "true"\nautostart = false\n',
+  );
 
   assert.deepEqual(names(await api.call('GET', '/api/services')), ['db=running']);
   const added = await api.call('POST', '/api/services?wait=5000', {
@@ -126,6 +131,24 @@ test('curl drives services over REST and /api/rpc: list, add, start, stop, delet
   const removed = await api.call('DELETE', '/api/services/web?wait=5000');
   assert.deepEqual(removed.json(), { removed: ['web'] });
   assert.deepEqual(names(await api.call('GET', '/api/services')), ['db=inactive']);
+
+  // jobs and cron jobs have their routes too
+  const job = await api.call('POST', '/api/jobs/once/run?wait=10000');
+  assert.equal(job.status, 201, job.body);
+  assert.equal((job.json() as { phase: string }).phase, 'Succeeded');
+  assert.equal(((await api.call('GET', '/api/jobs')).json() as unknown[]).length, 1);
+  const cron = await api.call('POST', '/api/cron', {
+    body: JSON.stringify({
+      name: 'nightly',
+      cron: { schedule: '0 3 * * *', job_template: { command: 'true' } },
+    }),
+  });
+  assert.equal(cron.status, 201, cron.body);
+  assert.equal(
+    ((await api.call('POST', '/api/cron/nightly/suspend')).json() as { suspended: boolean }).suspended,
+    true,
+  );
+  assert.equal((await api.call('DELETE', '/api/cron/nightly')).status, 200);
 
   // provisr: a spec with its name and instances; status and stop by name, base or wildcard
   const started = await api.call('POST', '/api/start?wait=5000', {
@@ -241,7 +264,7 @@ test('/metrics parses as Prometheus text and counts a restart', async (t) => {
     t,
     e,
     'listen = "127.0.0.1:0"',
-    '[services.web]\nargs = ["sleep", "1000"]\n[services.checked]\nargs = ["sleep", "1000"]\nhealth = { exec = "true", interval = "100ms" }\n',
+    '[services.web]\nargs = ["sleep", "1000"]\n[services.checked]\nargs = ["sleep", "1000"]\nhealth = { exec = "true", interval = "100ms" }\n[jobs.once]\ncommand = "true"\n[cron.tick]\nschedule = "@every 1s"\njob_template = { command = "true" }\n',
   );
   // a crash, restarted by the policy: the restart counter moves (a requested restart does not)
   const first = (await tendJson<ServiceView[]>(e, ['status', 'web']))[0]?.pid;
@@ -273,6 +296,13 @@ test('/metrics parses as Prometheus text and counts a restart', async (t) => {
   assert.ok(Number(value('tend_service_health_checks_total', { service: 'checked', result: 'pass' })) >= 1);
   assert.ok(Number(value('tend_service_resident_memory_bytes', { service: 'web' })) > 0);
   assert.ok(Number(value('process_resident_memory_bytes', {})) > 0);
+  assert.equal(value('tend_job_phase', { job: 'once', phase: 'Succeeded' }), '1');
+  assert.equal(value('tend_job_succeeded', { job: 'once' }), '1');
+  // the cron job's counters, once it has run
+  await waitFor('a cron run counted', async () => {
+    const text = (await api.call('GET', '/metrics')).body;
+    return /tend_cron_successes_total\{cron="tick"\} [1-9]/.test(text) && text;
+  });
   assert.ok(Number(value('process_start_time_seconds', {})) > 1.7e9);
 });
 

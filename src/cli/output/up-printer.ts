@@ -83,6 +83,9 @@ export class UpPrinter {
         return e.ok
           ? `${e.service} is healthy again (${e.detail})`
           : `${e.service} health check failed: ${e.detail}`;
+      case 'job':
+        if (!e.changed) return null;
+        return `job ${e.service} ${e.phase}${e.reason ? ` (${e.reason})` : ''}: ${e.succeeded} succeeded, ${e.failed} failed`;
       case 'added':
       case 'removed':
         return null;
@@ -93,7 +96,11 @@ export class UpPrinter {
 
   event(e: SupervisorEvent): void {
     const text = this.describe(e);
-    if (text) this.tend(text, e.type === 'state' && e.to === 'failed');
+    if (text)
+      this.tend(
+        text,
+        (e.type === 'state' && e.to === 'failed') || (e.type === 'job' && e.phase === 'Failed'),
+      );
   }
 
   tend(text: string, bad = false): void {

@@ -1,0 +1,41 @@
+/**
+ * The last schedule time of each cron job, saved so that a run missed while tend was down
+ * can start when tend comes back (within its starting deadline). Written at most once a
+ * second; losing the last write only means one fewer catch-up.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export class CronState {
+  readonly #file: string;
+  #times: Record<string, number> | null = null;
+  #pending: NodeJS.Timeout | null = null;
+
+  constructor(stateDir: string) {
+    this.#file = path.join(stateDir, 'cron.json');
+  }
+
+  load(): Record<string, number> {
+    if (this.#times) return this.#times;
+    try {
+      const data = JSON.parse(readFileSync(this.#file, 'utf8')) as unknown;
+      this.#times = data && typeof data === 'object' ? (data as Record<string, number>) : {};
+    } catch {
+      this.#times = {};
+    }
+    return this.#times;
+  }
+
+  set(name: string, at: number): void {
+    this.load()[name] = at;
+    this.#pending ??= setTimeout(() => this.#save(), 1000).unref();
+  }
+
+  #save(): void {
+    this.#pending = null;
+    mkdirSync(path.dirname(this.#file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.#file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.#times), { mode: 0o600 });
+    renameSync(tmp, this.#file);
+  }
+}
