@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { tempDir } from '../../test/helpers.ts';
-import { findConfig, loadConfig, serviceSpecFromObject } from './index.ts';
+import { cronSpecFromObject, findConfig, loadConfig, serviceSpecFromObject } from './index.ts';
 
 function write(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);
@@ -295,5 +295,34 @@ ready = { notify = true }
       '[services.a]\ncommand = "x"\n[services.b]\ncommand = "x"\nrequires = { a = "healthy" }\n',
     );
     assert.match(await errorOf(cond), /services\.b\.requires/);
+  });
+});
+
+describe('jobs and cron jobs in config', () => {
+  test("a cron job's hooks run before its template's, phase by phase", () => {
+    const spec = cronSpecFromObject(
+      'backup',
+      {
+        schedule: '@daily',
+        hooks: {
+          pre_start: [{ name: 'lock', command: 'true' }],
+          post_stop: [{ name: 'unlock', command: 'true' }],
+        },
+        job_template: {
+          command: 'backup.sh',
+          hooks: {
+            pre_start: [{ name: 'mount', command: 'true' }],
+            post_stop: [{ name: 'umount', command: 'true' }],
+          },
+        },
+      },
+      '/srv',
+    );
+    const names = (phase: 'pre_start' | 'post_stop') => spec.jobTemplate.hooks[phase].map((h) => h.name);
+    assert.deepEqual(names('pre_start'), ['lock', 'mount']);
+    assert.deepEqual(names('post_stop'), ['unlock', 'umount']);
+    assert.equal(spec.jobTemplate.cwd, '/srv');
+    assert.equal(spec.successfulJobsHistoryLimit, 3);
+    assert.equal(spec.failedJobsHistoryLimit, 1);
   });
 });

@@ -156,6 +156,8 @@ export const logsSchema = z.strictObject({
   max_line: size.optional().describe('longer lines are cut into pieces, never dropped (64KB)'),
 });
 
+const scheduleText = z.string().min(1).describe('cron: 5 or 6 fields, @hourly, @daily…, or "@every 30s"');
+
 export const hookSchema = z.strictObject({
   name: z.string().min(1).max(100).describe('shown in the log and in errors'),
   command: z.string().min(1).describe('a command line (run by /bin/sh -c when it has shell syntax)'),
@@ -229,6 +231,39 @@ export const serviceSchema = z
     health: healthSchema.optional(),
     logs: logsSchema.optional(),
     hooks: hooksSchema.optional(),
+    cron_restart: scheduleText
+      .optional()
+      .refine(
+        (v) => {
+          try {
+            if (v !== undefined) parseSchedule(v);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected a cron schedule: 5 or 6 fields, @hourly, @daily…, or "@every 30s"' },
+      )
+      .describe('restart on this schedule while running'),
+    watch: z
+      .union([
+        z.boolean(),
+        z.array(z.string().min(1)).min(1),
+        z.strictObject({
+          paths: z.array(z.string().min(1)).min(1).describe('folders, files or globs, relative to cwd'),
+          ignore: z
+            .array(z.string().min(1))
+            .optional()
+            .describe('globs to leave out (node_modules and .git always are)'),
+          debounce: duration.optional().describe('a burst of changes ends after this quiet time (500ms)'),
+        }),
+      ])
+      .optional()
+      .describe(
+        'restart when files change: true (the cwd), a list of paths/globs, or { paths, ignore, debounce }',
+      ),
+    max_memory: size.optional().describe("restart an instance whose process group's RSS is over this"),
+    max_memory_check: duration.optional().describe('how often RSS is read for max_memory (5s)'),
     controller: z
       .union([z.boolean(), z.enum(['tsv', 'json'])])
       .optional()
@@ -300,8 +335,6 @@ export const jobSchema = z
     }
   });
 export type JobConfig = z.output<typeof jobSchema>;
-
-const scheduleText = z.string().min(1).describe('cron: 5 or 6 fields, @hourly, @daily…, or "@every 30s"');
 
 export const cronSchema = z
   .strictObject({

@@ -9,6 +9,7 @@ import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
 import type { HookSpec, HooksSpec } from '../core/hooks.ts';
 import { type JobSpec, jobDefaults } from '../core/job-spec.ts';
+import type { WatchSpec } from '../core/restart-triggers.ts';
 import {
   commandArgv,
   conditionsOf,
@@ -80,6 +81,20 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     maxLineBytes: s.logs?.max_line ?? d.maxLineBytes,
     controller: s.controller === true ? 'tsv' : s.controller || d.controller,
     hooks: hooksSpec(s.hooks),
+    cronRestart: s.cron_restart ?? d.cronRestart,
+    watch: watchSpec(s.watch, s.cwd === undefined ? baseDir : path.resolve(baseDir, s.cwd)),
+    maxMemoryBytes: s.max_memory ?? d.maxMemoryBytes,
+    memoryCheckMs: Math.max(200, s.max_memory_check ?? d.memoryCheckMs),
+  };
+}
+
+function watchSpec(w: ServiceConfig['watch'], cwd: string): WatchSpec | null {
+  if (w === undefined || w === false) return null;
+  const o = w === true ? { paths: ['.'] } : Array.isArray(w) ? { paths: w } : w;
+  return {
+    paths: o.paths.map((p) => path.resolve(cwd, p)),
+    ignore: 'ignore' in o ? (o.ignore ?? []) : [],
+    debounceMs: 'debounce' in o ? (o.debounce ?? 500) : 500,
   };
 }
 

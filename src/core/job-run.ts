@@ -40,6 +40,7 @@ export class JobRun {
   #succeeded = 0;
   #failed = 0;
   #nextIndex = 0;
+  #started = 0;
   #phase: JobPhase = 'Pending';
   #reason: string | null = null;
   #startTime: number | null = null;
@@ -162,6 +163,9 @@ export class JobRun {
     if (!proc) return false;
     pod = { index, proc, stopping: false };
     this.#pods.add(pod);
+    this.#started++;
+    // a job's post_start runs once its first pod is up; a failure is noted, the run goes on
+    if (this.#started === 1) void this.#hooks('post_start');
     this.#maxActive = Math.max(this.#maxActive, this.#pods.size);
     if (proc.stdout) this.#capture(proc.stdout, 'stdout');
     if (proc.stderr) this.#capture(proc.stderr, 'stderr');

@@ -30,7 +30,7 @@ export type ExitVerdict =
 export type ServiceEvent =
   | { readonly type: 'start'; readonly awaiting: boolean }
   | { readonly type: 'stop' }
-  | { readonly type: 'restart'; readonly awaiting: boolean }
+  | { readonly type: 'restart'; readonly awaiting: boolean; readonly why?: string }
   | { readonly type: 'deps-met' }
   | { readonly type: 'dep-failed'; readonly why: string }
   | { readonly type: 'spawn-failed'; readonly why: string }
@@ -160,6 +160,11 @@ function settle(from: Lifecycle, verdict: ExitVerdict, what: string): Step {
   }
 }
 
+/** "restart requested", or with its trigger: "restart requested: max_memory (…)". */
+function restartReason(why: string | undefined): string {
+  return why ? `restart requested: ${why}` : 'restart requested';
+}
+
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
@@ -204,12 +209,12 @@ export function transition(from: Lifecycle, event: ServiceEvent): Step {
         case 'failed':
         case 'backoff':
         case 'blocked':
-          return begin(from, event.awaiting, 'restart requested');
+          return begin(from, event.awaiting, restartReason(event.why));
         case 'starting':
         case 'running':
-          return beginStop(from, 'restart', 'restart requested');
+          return beginStop(from, 'restart', restartReason(event.why));
         case 'stopping':
-          return move(from, 'stopping', 'restart requested while stopping', [], {
+          return move(from, 'stopping', `${restartReason(event.why)} while stopping`, [], {
             intent: 'restart',
             pending: null,
           });

@@ -159,8 +159,9 @@ export class ServiceRunner {
   stop(): void {
     this.#send({ type: 'stop' });
   }
-  restart(): void {
-    this.#send({ type: 'restart', awaiting: this.#host.awaiting(this.name) });
+  /** `why` names what asked for it (a trigger), for the event's reason. */
+  restart(why?: string): void {
+    this.#send({ type: 'restart', awaiting: this.#host.awaiting(this.name), ...(why ? { why } : {}) });
   }
   depsMet(): void {
     this.#send({ type: 'deps-met' });

@@ -6,6 +6,7 @@
 
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
 import { type HooksSpec, noHooks } from './hooks.ts';
+import type { WatchSpec } from './restart-triggers.ts';
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 export type ServiceClass = 'user' | 'system';
@@ -94,6 +95,13 @@ export interface ServiceSpec {
   readonly controller: 'tsv' | 'json' | null;
   /** Commands run before and after the process starts and stops. */
   readonly hooks: HooksSpec;
+  /** Restart on this schedule (while running). */
+  readonly cronRestart: string | null;
+  /** Restart when these files change. */
+  readonly watch: WatchSpec | null;
+  /** Restart an instance whose process group's RSS is over this. */
+  readonly maxMemoryBytes: number | null;
+  readonly memoryCheckMs: number;
 }
 
 export const serviceDefaults = {
@@ -120,6 +128,10 @@ export const serviceDefaults = {
   maxLineBytes: 64 * 1024,
   controller: null,
   hooks: noHooks,
+  cronRestart: null,
+  watch: null,
+  maxMemoryBytes: null,
+  memoryCheckMs: 5000,
 } as const satisfies Partial<ServiceSpec>;
 
 /** The services a spec waits for, whatever the kind of dependency. */

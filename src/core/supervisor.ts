@@ -21,6 +21,7 @@ import {
   stopSteps,
   withDependencies,
 } from './plans.ts';
+import { startTriggers } from './restart-triggers.ts';
 import { isGlob, matchPattern } from './selection.ts';
 import { type ControllerPipes, type HealthTally, type LastExit, ServiceRunner } from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
@@ -115,6 +116,8 @@ export class Supervisor {
   #startOrder: string[] = [];
   #closing = false;
   readonly #cpuSamples = new Map<string, { at: number; cpu: number }>();
+  /** Stops each service's restart triggers. */
+  readonly #triggers = new Map<string, () => void>();
 
   constructor(options: SupervisorOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -168,6 +171,7 @@ export class Supervisor {
 
   #register(spec: ServiceSpec, start: boolean): ServiceStatus[] {
     this.#specs.set(spec.name, spec);
+    this.#armTriggers(spec);
     const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
     this.#runners.set(spec.name, runners);
     this.events.emit({ type: 'added', service: spec.name, at: this.clock.now() });
@@ -202,6 +206,7 @@ export class Supervisor {
     await Promise.all(dropped.map((r) => this.#settle(r, options)));
     for (const r of dropped) r.closePipes();
     this.#specs.set(spec.name, spec);
+    this.#armTriggers(spec);
     const added = Array.from({ length: spec.instances - kept.length }, (_, i) =>
       this.#makeRunner(spec, kept.length + i),
     );
@@ -262,6 +267,8 @@ export class Supervisor {
     for (const r of runners) r.closePipes();
     this.#specs.delete(spec.name);
     this.#runners.delete(spec.name);
+    this.#triggers.get(spec.name)?.();
+    this.#triggers.delete(spec.name);
     const names = new Set(runners.map((r) => r.name));
     this.#startOrder = this.#startOrder.filter((n) => !names.has(n));
     this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
@@ -300,10 +307,10 @@ export class Supervisor {
     return touched.map((r) => this.#status(r));
   }
 
-  restart(patterns: readonly string[]): ServiceStatus[] {
+  restart(patterns: readonly string[], why?: string): ServiceStatus[] {
     this.#assertOpen();
     const runners = this.select(patterns, { spareSystem: true });
-    for (const r of runners) this.#start(r, true);
+    for (const r of runners) this.#start(r, true, why);
     return runners.map((r) => this.#status(r));
   }
 
@@ -378,6 +385,8 @@ export class Supervisor {
   /** Stops everything, system services included, in reverse order of start, and rejects new starts. */
   async shutdown(options: WaitOptions = {}): Promise<void> {
     this.#closing = true;
+    for (const stop of this.#triggers.values()) stop();
+    this.#triggers.clear();
     await this.#stopOrdered(this.#all(), options).done;
     for (const r of this.#all()) r.closePipes();
   }
@@ -389,6 +398,29 @@ export class Supervisor {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
+  }
+
+  /** cron_restart, watch and max_memory of a service; replaced when its definition is. */
+  #armTriggers(spec: ServiceSpec): void {
+    this.#triggers.get(spec.name)?.();
+    this.#triggers.delete(spec.name);
+    if (!spec.cronRestart && !spec.watch && spec.maxMemoryBytes === null) return;
+    const stop = startTriggers(
+      { ...spec, cwd: spec.cwd },
+      {
+        clock: this.clock,
+        active: (base) =>
+          (this.#runners.get(base) ?? []).flatMap((r) =>
+            (r.state === 'running' || r.state === 'starting') && r.pgid !== null
+              ? [{ name: r.name, pgid: r.pgid }]
+              : [],
+          ),
+        restart: (names, why) => {
+          if (!this.#closing) this.restart(names, why);
+        },
+      },
+    );
+    this.#triggers.set(spec.name, stop);
   }
 
   #makeRunner(spec: ServiceSpec, index: number): ServiceRunner {
@@ -464,10 +496,10 @@ export class Supervisor {
     return { touched, done };
   }
 
-  #start(r: ServiceRunner, restart = false): void {
+  #start(r: ServiceRunner, restart = false, why?: string): void {
     this.#startOrder = this.#startOrder.filter((n) => n !== r.name);
     this.#startOrder.push(r.name);
-    if (restart) r.restart();
+    if (restart) r.restart(why);
     else r.start();
   }
 

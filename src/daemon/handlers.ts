@@ -97,6 +97,15 @@ export function makeHandlers(api: DaemonApi): Handlers {
     await settle(names, states, wait);
     return list(names);
   };
+  /** A job's or cron job's log by its name (their runs write there); otherwise service patterns. */
+  const logNamesOf = (name: string): string[] => {
+    if (api.cron.has(name)) return [name];
+    const runs = api.jobs.has(name) ? api.jobs.status(name) : [];
+    if (runs.length || api.jobs.definitions().some((j) => j.name === name)) {
+      return [...new Set([name, ...runs.map((r) => r.cron ?? r.name)])];
+    }
+    return sup.select([name]).map((r) => r.name);
+  };
   /** Service patterns resolved to instance names here, so the hub needs no name rules of its own. */
   const logQuery = (p?: {
     names?: string[];
@@ -105,7 +114,7 @@ export function makeHandlers(api: DaemonApi): Handlers {
     lines?: number;
     since?: number;
   }) => ({
-    names: p?.names ? sup.select(p.names).map((r) => r.name) : undefined,
+    names: p?.names ? p.names.flatMap(logNamesOf) : undefined,
     stream: p?.stream,
     grep: p?.grep === undefined ? undefined : grepOf(p.grep),
     lines: p?.lines,
@@ -231,8 +240,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return jobView(api.jobs.status(run.name).find((r) => r.name === run.name) ?? run);
     },
     'job.logs': (p) => {
-      const names = [...new Set(api.jobs.status(p.name).map((r) => r.cron ?? r.name))];
-      return { lines: names.length ? api.logs.get({ names, lines: p.lines }) : [] };
+      // an unknown name is an error; a cron job with no run yet has an empty log
+      if (!api.cron.has(p.name)) api.jobs.status(p.name);
+      return { lines: api.logs.get({ names: logNamesOf(p.name), lines: p.lines }) };
     },
     'job.remove': async (p) => ({ removed: await api.jobs.remove(p.name) }),
     'cron.list': () => api.cron.list().map(cronView),

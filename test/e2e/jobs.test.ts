@@ -141,3 +141,22 @@ job_template = { command = "true" }
   const clash = await tend(e, ['config', 'check', 'clash.toml']);
   assert.match(clash.stderr, /jobs\.web: "web" is already a service's name/);
 });
+
+test('a job writes to its own log (tend job logs, tend logs); ttl_seconds_after_finished deletes the finished run', async (t) => {
+  const e = testEnv(t);
+  writeFileSync(
+    path.join(e.dir, 'tend.toml'),
+    `[jobs.hello]\ncommand = "echo hello from $TEND_JOB"\nttl_seconds_after_finished = 0.3\nautostart = false\n`,
+  );
+  await startDaemon(t, e, ['tend.toml']);
+  const run = await tendJson<JobView>(e, ['job', 'run', 'hello']);
+  assert.equal(run.phase, 'Succeeded');
+  assert.match((await tend(e, ['job', 'logs', 'hello'])).stdout, /hello from hello/);
+  assert.match((await tend(e, ['logs', 'hello'])).stdout, /hello from hello/);
+  await waitFor('the run deleted', async () => (await tendJson<JobView[]>(e, ['job', 'ls'])).length === 0);
+  assert.deepEqual(
+    await tendJson(e, ['job', 'status', 'hello']),
+    [],
+    'the definition stays; its run is gone',
+  );
+});
