@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { pidsWithEnv } from '../src/process/proc.ts';
@@ -119,6 +120,12 @@ export async function startDaemon(t: TestContext, e: Env, args: readonly string[
     { timeoutMs: 20_000, everyMs: 50 },
   );
   return d;
+}
+
+/** Writes `tend.toml` in the test's folder and starts a daemon on it. */
+export async function daemonWithConfig(t: TestContext, e: Env, toml: string): Promise<Daemon> {
+  writeFileSync(path.join(e.dir, 'tend.toml'), toml);
+  return startDaemon(t, e, ['tend.toml']);
 }
 
 /** SIGKILLs every process whose environment carries this test's marker. */

@@ -185,17 +185,34 @@ export const hooksSchema = z.strictObject({
   post_stop: z.array(hookSchema).optional().describe('after the process has ended'),
 });
 
+/** What a process is, for a service and for a job alike. */
+const processFields = {
+  description: z.string().optional(),
+  command: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
+  args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
+  cwd: z.string().optional().describe('working directory, relative to the config file'),
+  env: z.record(z.string(), envValue).optional(),
+};
+
+/** Exactly one of `command` and `args`. */
+function commandOrArgs(what: string) {
+  return (s: { command?: unknown; args?: unknown }, ctx: z.core.$RefinementCtx) => {
+    if (s.command === undefined && s.args === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${what} needs "command" (a string) or "args" (an array)` });
+    }
+    if (s.command !== undefined && s.args !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either "command" or "args", not both' });
+    }
+  };
+}
+
 export const serviceSchema = z
   .strictObject({
-    description: z.string().optional(),
-    command: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
-    args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
-    cwd: z.string().optional().describe('working directory, relative to the config file'),
-    env: z.record(z.string(), envValue).optional(),
+    ...processFields,
     env_file: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -271,14 +288,7 @@ export const serviceSchema = z
         'a controller: tend\'s events on its stdin (true or "tsv": tab-separated; "json": JSON-RPC notifications), its stdout read as commands',
       ),
   })
-  .superRefine((s, ctx) => {
-    if (s.command === undefined && s.args === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'a service needs "command" (a string) or "args" (an array)' });
-    }
-    if (s.command !== undefined && s.args !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give either "command" or "args", not both' });
-    }
-  });
+  .superRefine(commandOrArgs('a service'));
 
 const positiveSeconds = z
   .number()
@@ -287,15 +297,7 @@ const positiveSeconds = z
 
 export const jobSchema = z
   .strictObject({
-    description: z.string().optional(),
-    command: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
-    args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
-    cwd: z.string().optional().describe('working directory, relative to the config file'),
-    env: z.record(z.string(), envValue).optional(),
+    ...processFields,
     parallelism: z.number().int().min(1).max(1000).optional().describe('pods running at once at most (1)'),
     completions: z.number().int().min(1).max(100_000).optional().describe('successful pods needed (1)'),
     backoff_limit: z
@@ -326,14 +328,7 @@ export const jobSchema = z
     autostart: z.boolean().optional().describe('[jobs.NAME]: run when tend starts (true)'),
     hooks: hooksSchema.optional(),
   })
-  .superRefine((s, ctx) => {
-    if ((s.command === undefined) === (s.args === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a job needs either "command" (a string) or "args" (an array)',
-      });
-    }
-  });
+  .superRefine(commandOrArgs('a job'));
 export type JobConfig = z.output<typeof jobSchema>;
 
 export const cronSchema = z

@@ -212,37 +212,29 @@ export class HttpApi {
       return true;
     }
     if (method !== 'GET') return false;
-    if (path === streams.events.path) {
-      await this.#stream(
-        req,
-        res,
-        'events.subscribe',
-        streams.events.params({ params: {}, query: q, body: undefined }),
-      );
-      return true;
-    }
     const follow = q.get('follow');
-    if (follow === null || follow === '0' || follow === 'false') return false;
-    const one = matchPath(streams.logs.path, path);
-    if (one) {
-      await this.#stream(
-        req,
-        res,
-        'logs.follow',
-        streams.logs.params({ params: one, query: q, body: undefined }),
-      );
-      return true;
-    }
-    if (path === streams.allLogs.path) {
-      await this.#stream(
-        req,
-        res,
-        'logs.follow',
-        streams.allLogs.params({ params: {}, query: q, body: undefined }),
-      );
-      return true;
-    }
-    return false;
+    const following = follow !== null && follow !== '0' && follow !== 'false';
+    const one = following ? matchPath(streams.logs.path, path) : null;
+    const stream =
+      path === streams.events.path
+        ? {
+            rpc: 'events.subscribe' as const,
+            params: streams.events.params({ params: {}, query: q, body: undefined }),
+          }
+        : one
+          ? {
+              rpc: 'logs.follow' as const,
+              params: streams.logs.params({ params: one, query: q, body: undefined }),
+            }
+          : following && path === streams.allLogs.path
+            ? {
+                rpc: 'logs.follow' as const,
+                params: streams.allLogs.params({ params: {}, query: q, body: undefined }),
+              }
+            : null;
+    if (!stream) return false;
+    await this.#stream(req, res, stream.rpc, stream.params);
+    return true;
   }
 
   /**

@@ -1,18 +1,18 @@
 /** Cron jobs against a real daemon and the real clock: concurrency policies and history limits. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import type { CronView, JobView } from '../../src/protocol/methods.ts';
-import { startDaemon, tend, tendJson, testEnv } from '../cli.ts';
+import { daemonWithConfig, tend, tendJson, testEnv } from '../cli.ts';
 import { linesOf, waitFor } from '../helpers.ts';
 
 test('@every 1s with Forbid and a 2.5 s command never overlaps; with Replace the old run is stopped', async (t) => {
   const e = testEnv(t);
   const forbid = path.join(e.dir, 'forbid');
   const replace = path.join(e.dir, 'replace');
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[cron.careful]
 schedule = "@every 1s"
 concurrency_policy = "Forbid"
@@ -23,7 +23,6 @@ concurrency_policy = "Replace"
 job_template = { command = "trap 'echo replaced >> ${replace}; exit 0' TERM; echo start >> ${replace}; sleep 2.5 & wait; echo end >> ${replace}" }
 `,
   );
-  await startDaemon(t, e, ['tend.toml']);
   await waitFor(
     'two Forbid runs and two replacements',
     () =>
@@ -46,8 +45,9 @@ job_template = { command = "trap 'echo replaced >> ${replace}; exit 0' TERM; ech
 
 test('history limits keep the newest finished runs; trigger, suspend, resume, add and rm from the CLI', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[cron.quick]
 schedule = "@every 1s"
 successful_jobs_history_limit = 2
@@ -59,7 +59,6 @@ failed_jobs_history_limit = 1
 job_template = { command = "exit 1", backoff_limit = 0 }
 `,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const cron = async (name: string) =>
     (await tendJson<CronView[]>(e, ['cron', 'ls'])).find((c) => c.name === name);
   await waitFor('four quick runs', async () => ((await cron('quick'))?.successes ?? 0) >= 4, {

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
-import { startDaemon, tend, tendJson, testEnv } from '../cli.ts';
+import { daemonWithConfig, startDaemon, tend, tendJson, testEnv } from '../cli.ts';
 import { linesOf, waitFor } from '../helpers.ts';
 
 const hook = (name: string, command: string, extra = '') =>
@@ -87,8 +87,9 @@ hooks = { pre_start = [${hook('hang', 'sleep 100', 'timeout = "300ms"')}] }
 
 test('a stop while pre_start runs abandons the hook and the service ends inactive; a failing post_start stops the service as failed', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[services.waiting]
 args = ["sleep", "1000"]
 hooks = { pre_start = [${hook('forever', 'sleep 1000')}] }
@@ -97,7 +98,6 @@ args = ["sleep", "1000"]
 hooks = { post_start = [${hook('verify', 'exit 2')}] }
 `,
   );
-  await startDaemon(t, e, ['tend.toml']);
   await waitFor(
     'the hook running',
     async () => (await tendJson<ServiceView[]>(e, ['status', 'waiting']))[0]?.state === 'starting',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import test from 'node:test';
 import { pidsWithEnv } from '../../src/process/proc.ts';
 import type { JobView } from '../../src/protocol/methods.ts';
-import { startDaemon, tend, tendJson, testEnv } from '../cli.ts';
+import { daemonWithConfig, tend, tendJson, testEnv } from '../cli.ts';
 import { linesOf, waitFor } from '../helpers.ts';
 
 /** The most `start` lines not yet matched by an `end` line, reading the file in order. */
@@ -23,8 +23,9 @@ test('parallelism 3, completions 10, a command that fails at random: Succeeded w
   const e = testEnv(t);
   const trace = path.join(e.dir, 'trace');
   const oks = path.join(e.dir, 'oks');
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[jobs.work]
 command = "echo start >> ${trace}; sleep 0.1; echo end >> ${trace}; [ $(od -An -N1 -tu1 /dev/urandom) -gt 70 ] && echo ok >> ${oks}"
 parallelism = 3
@@ -34,7 +35,6 @@ backoff_delay = "20ms"
 autostart = false
 `,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const r = await tend(e, ['job', 'run', 'work', '--json']);
   const run = JSON.parse(r.stdout) as JobView;
   assert.ok(['Succeeded', 'Failed'].includes(run.phase), r.stdout);
@@ -57,8 +57,9 @@ autostart = false
 test('Indexed: every index 0..9 completes exactly once, seen through TEND_JOB_INDEX, even when some fail first', async (t) => {
   const e = testEnv(t);
   const done = path.join(e.dir, 'done');
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[jobs.shards]
 command = "if [ ! -e ${e.dir}/tried-$TEND_JOB_INDEX ]; then touch ${e.dir}/tried-$TEND_JOB_INDEX; [ $((TEND_JOB_INDEX % 3)) -ne 0 ] || exit 1; fi; echo $TEND_JOB_INDEX >> ${done}"
 completions = 10
@@ -69,7 +70,6 @@ backoff_delay = "20ms"
 autostart = false
 `,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const run = await tendJson<JobView>(e, ['job', 'run', 'shards']);
   assert.equal(run.phase, 'Succeeded');
   assert.deepEqual(run.completed_indexes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -84,11 +84,11 @@ autostart = false
 
 test('active_deadline_seconds ends a sleeping job Failed with DeadlineExceeded and no process left; job rm deletes it', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[jobs.sleepy]\nargs = ["sleep", "100"]\nparallelism = 2\ncompletions = 2\nactive_deadline_seconds = 0.5\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const r = await tend(e, ['job', 'run', 'sleepy']);
   // autostart already runs it: a second run is refused while the first is active
   assert.equal(r.code, 1);
@@ -144,11 +144,11 @@ job_template = { command = "true" }
 
 test('a job writes to its own log (tend job logs, tend logs); ttl_seconds_after_finished deletes the finished run', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[jobs.hello]\ncommand = "echo hello from $TEND_JOB"\nttl_seconds_after_finished = 0.3\nautostart = false\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const run = await tendJson<JobView>(e, ['job', 'run', 'hello']);
   assert.equal(run.phase, 'Succeeded');
   assert.match((await tend(e, ['job', 'logs', 'hello'])).stdout, /hello from hello/);

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
-import { type Env, spawnTend, startDaemon, tendJson, testEnv } from '../cli.ts';
+import { daemonWithConfig, type Env, spawnTend, tendJson, testEnv } from '../cli.ts';
 import { waitFor } from '../helpers.ts';
 
 /** `tend events` for one service; the reasons of its restarts so far. */
@@ -33,11 +33,11 @@ test('watch restarts once per burst of changes, names the file, and ignores what
   const e = testEnv(t);
   const src = path.join(e.dir, 'src');
   mkdirSync(src);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[services.web]\nargs = ["sleep", "1000"]\nwatch = { paths = ["src"], ignore = ["*.log"], debounce = "300ms" }\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   await running(e, 'web');
   const r = restartsOf(t, e, 'web');
   await waitFor('the event stream', r.ready);
@@ -59,11 +59,11 @@ test('max_memory restarts a service that allocates past it, and the event says w
   const hog = JSON.stringify(
     'const a = []; for (let i = 0; i < 10; i++) a.push(Buffer.alloc(10 * 1024 * 1024, 1)); setInterval(() => {}, 1000);',
   );
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[services.hog]\nargs = [${JSON.stringify(process.execPath)}, "-e", ${hog}]\nmax_memory = "50MB"\nmax_memory_check = "200ms"\n[services.lean]\nargs = ["sleep", "1000"]\nmax_memory = "50MB"\nmax_memory_check = "200ms"\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const hogs = restartsOf(t, e, 'hog');
   const leans = restartsOf(t, e, 'lean');
   await waitFor('the streams', () => hogs.ready() && leans.ready());
@@ -74,11 +74,11 @@ test('max_memory restarts a service that allocates past it, and the event says w
 
 test('cron_restart restarts a running service on its schedule, and not a stopped one', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[services.nightly]\nargs = ["sleep", "1000"]\ncron_restart = "@every 1s"\n[services.parked]\nargs = ["sleep", "1000"]\ncron_restart = "@every 1s"\nautostart = false\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const r = restartsOf(t, e, 'nightly');
   await waitFor('the event stream', r.ready);
   await waitFor('a scheduled restart', () => r.reasons().length >= 1);

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
-import { startDaemon, tend, tendJson, testEnv } from '../cli.ts';
+import { daemonWithConfig, startDaemon, tend, tendJson, testEnv } from '../cli.ts';
 
 test('tend scale web 4 then tend scale web 2 leaves exactly web:0 and web:1, the same processes throughout', async (t) => {
   const e = testEnv(t);
@@ -39,11 +39,11 @@ test('tend scale web 4 then tend scale web 2 leaves exactly web:0 and web:1, the
 
 test('tend group ls, stop, start and restart act on the members; config errors name unknown members and clashing names', async (t) => {
   const e = testEnv(t);
-  writeFileSync(
-    path.join(e.dir, 'tend.toml'),
+  await daemonWithConfig(
+    t,
+    e,
     `[services.web]\nargs = ["sleep", "1000"]\ninstances = 2\n[services.db]\nargs = ["sleep", "1000"]\n[services.other]\nargs = ["sleep", "1000"]\n[groups.stack]\nmembers = ["web", "db"]\n`,
   );
-  await startDaemon(t, e, ['tend.toml']);
   const [stack] = await tendJson<{ name: string; members: string[]; instances: { name: string }[] }[]>(e, [
     'group',
     'ls',
