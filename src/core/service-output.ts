@@ -9,6 +9,7 @@ import { Fifo } from '../logs/fifo.ts';
 import { LineSplitter } from '../logs/line-splitter.ts';
 import type { LogStream } from '../logs/log-line.ts';
 import { SplitBacklog } from '../logs/split-backlog.ts';
+import type { TimerHandle } from './clock.ts';
 import type { RunnerHost } from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
@@ -22,7 +23,7 @@ export interface OutputOwner {
   onLine(text: string): void;
 }
 
-type Host = Pick<RunnerHost, 'clock' | 'pipeDir' | 'drainPipe' | 'everyLineWanted' | 'log'>;
+type Host = Pick<RunnerHost, 'clock' | 'pipeDir' | 'drainPipe' | 'readTail' | 'everyLineWanted' | 'log'>;
 
 interface LineFeed {
   push(chunk: Buffer, inFile: boolean, at?: number): void;
@@ -72,29 +73,59 @@ export class ServiceOutput {
    */
   #attach(fifo: Fifo, stream: LogStream): void {
     const { name } = this.#owner;
+    const clock = this.#host.clock;
     const feed = this.#lineFeed(stream);
+    const keepBytes = Math.max(1 << 20, this.#owner.spec().logs.bufferBytes);
     const backlog = new SplitBacklog(
       {
         push: (chunk, at) => feed.push(chunk, true, at),
-        skipped: (lines, at) => {
+        skipped: (count, at) => {
           feed.reset();
-          this.#seq += lines;
-          const text = `[tend] ${lines} lines went to the log file only: the writer outran their splitting`;
+          const what =
+            'lines' in count ? `${count.lines} lines` : `${(count.bytes / 2 ** 20).toFixed(1)} MB of output`;
+          if ('lines' in count) this.#seq += count.lines;
+          const text = `[tend] ${what} went to the log file only: the writer outran their splitting into lines`;
           this.#host.log({ service: name, stream, text, at, seq: ++this.#seq, inFile: true });
         },
       },
       {
-        keepBytes: Math.max(1 << 20, this.#owner.spec().logs.bufferBytes),
+        keepBytes,
         canShed: () => !this.#owner.isStarting() && !this.#host.everyLineWanted(name),
         onRoom: () => drain(),
       },
     );
+    // A splitting that is behind would shed what it reads back: while it is, the pipe is only
+    // moved into the file, and the newest part is read back once the writer pauses (or every
+    // quarter second while it does not), so `tend logs` still ends with the newest lines.
+    let unread = 0;
+    let behindSince = 0;
+    let catchUp: TimerHandle | null = null;
+    const readTail = () => {
+      catchUp = null;
+      const skipped = unread;
+      unread = 0;
+      behindSince = 0;
+      backlog.restart(this.#host.readTail(name, stream, keepBytes), skipped, clock.now());
+    };
+    const behind = (bytes: number) => {
+      unread += bytes;
+      const now = clock.now();
+      if (behindSince === 0) behindSince = now;
+      catchUp?.cancel();
+      catchUp = clock.setTimer(Math.min(20, Math.max(0, behindSince + 250 - now)), readTail);
+    };
     // the pipe is emptied into the file at once; its lines are split after, in slices
     const drain = () => {
       if (backlog.full) return true;
-      const moved = this.#host.drainPipe(name, stream, fifo.fd);
+      const skip = backlog.canShed && (unread > 0 || backlog.bytes >= keepBytes);
+      const moved = this.#host.drainPipe(name, stream, fifo.fd, !skip);
       if (moved === null) return false;
-      if (moved.length > 0) backlog.add(moved, this.#host.clock.now());
+      if (skip) {
+        if (moved.bytes > 0) behind(moved.bytes);
+      } else if (moved.chunks.length > 0) {
+        if (unread > 0) readTail();
+        backlog.add(moved.chunks, clock.now());
+      }
       return true;
     };
     if (drain()) fifo.watch(drain);

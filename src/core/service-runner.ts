@@ -6,6 +6,7 @@
 
 import { closeFd } from '../logs/fifo.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
+import type { Moved } from '../logs/rotating-file.ts';
 import { watchAdopted } from '../process/adopt.ts';
 import { isGroupAlive, signalGroup } from '../process/group.ts';
 import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
@@ -32,7 +33,9 @@ export interface RunnerHost {
   /** Where the named pipes of services' output live; null: plain pipes that die with tend. */
   readonly pipeDir: string | null;
   /** Moves what waits in a pipe into the service's log file; null when that cannot be done. */
-  drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null;
+  drainPipe(service: string, stream: LogStream, pipeFd: number, readBack: boolean): Moved | null;
+  /** The newest part of the service's log file, from a line start. */
+  readTail(service: string, stream: LogStream, maxBytes: number): Buffer;
   /** Whether a follower or printer needs every line of this service. */
   everyLineWanted(service: string): boolean;
   /** Connects a controller's pipes to tend's control protocol (an adapter's job, not the kernel's). */

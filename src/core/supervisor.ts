@@ -3,7 +3,7 @@
  * events and one of log lines. Every interface (CLI, RPC, HTTP, scripts) drives this API.
  */
 
-import type { LogLine, LogStream } from '../logs/log-line.ts';
+import type { LogLine } from '../logs/log-line.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { groupStats } from '../process/proc.ts';
 import { resolveIdentity } from '../process/spawn.ts';
@@ -23,7 +23,13 @@ import {
 } from './plans.ts';
 import { startTriggers } from './restart-triggers.ts';
 import { isGlob, matchPattern } from './selection.ts';
-import { type ControllerPipes, type HealthTally, type LastExit, ServiceRunner } from './service-runner.ts';
+import {
+  type ControllerPipes,
+  type HealthTally,
+  type LastExit,
+  type RunnerHost,
+  ServiceRunner,
+} from './service-runner.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface SupervisorOptions {
@@ -36,7 +42,9 @@ export interface SupervisorOptions {
    */
   readonly pipeDir?: string | null;
   /** Moves a pipe's content into the service's log file (the log hub's drainPipe). */
-  readonly drainPipe?: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
+  readonly drainPipe?: RunnerHost['drainPipe'];
+  /** The newest part of a service's log file (the log hub's readTail). */
+  readonly readTail?: RunnerHost['readTail'];
   /**
    * Whether somebody needs every line of a service (a follower, a printer). When nobody does
    * and a writer outruns the splitting of output already in the file, the oldest unsplit part
@@ -105,7 +113,8 @@ export class Supervisor {
   readonly clock: Clock;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #pipeDir: string | null;
-  readonly #drainPipe: (service: string, stream: LogStream, pipeFd: number) => Buffer[] | null;
+  readonly #drainPipe: RunnerHost['drainPipe'];
+  readonly #readTail: RunnerHost['readTail'];
   readonly #everyLineWanted: (service: string) => boolean;
   readonly #attachController: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
   readonly #adoptable: Map<string, AdoptableProcess>;
@@ -124,6 +133,7 @@ export class Supervisor {
     this.#env = options.env ?? process.env;
     this.#pipeDir = options.pipeDir ?? null;
     this.#drainPipe = options.drainPipe ?? (() => null);
+    this.#readTail = options.readTail ?? (() => Buffer.alloc(0));
     this.#everyLineWanted = options.everyLineWanted ?? (() => true);
     this.#attachController = options.attachController ?? ((_s, _f, io) => io.output.end());
     this.#adoptable = new Map(options.adoptable ?? []);
@@ -428,6 +438,7 @@ export class Supervisor {
       clock: this.clock,
       pipeDir: this.#pipeDir,
       drainPipe: this.#drainPipe,
+      readTail: this.#readTail,
       everyLineWanted: this.#everyLineWanted,
       attachController: this.#attachController,
       baseEnv: this.#env,

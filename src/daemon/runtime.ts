@@ -96,7 +96,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sup = new Supervisor({
     pipeDir: path.join(home.stateDir, 'pipes'),
     adoptable: orphans,
-    drainPipe: (service, stream, fd) => hub?.drainPipe(service, stream, fd) ?? null,
+    drainPipe: (service, stream, fd, readBack) => hub?.drainPipe(service, stream, fd, readBack) ?? null,
+    readTail: (service, stream, maxBytes) => hub?.readTail(service, stream, maxBytes) ?? Buffer.alloc(0),
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
     attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { LogLine, LogStream, StoredLine } from './log-line.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import { RotatingFile } from './rotating-file.ts';
+import { type Moved, RotatingFile } from './rotating-file.ts';
 
 export interface LogOptions {
   readonly bufferLines: number;
@@ -105,10 +105,16 @@ export class LogHub {
    * Moves a service's pipe content straight into its file (no byte only in tend's memory);
    * null when the file transforms lines (timestamps) or splice() is missing: then read it.
    */
-  drainPipe(service: string, stream: LogStream, pipeFd: number): Buffer[] | null {
+  drainPipe(service: string, stream: LogStream, pipeFd: number, readBack = true): Moved | null {
     const log = this.#log(service);
     if (log.options.timestamps) return null;
-    return (stream === 'stdout' ? log.out : log.err).spliceFrom(pipeFd);
+    return (stream === 'stdout' ? log.out : log.err).spliceFrom(pipeFd, readBack);
+  }
+
+  /** The newest part of a service's log file, from a line start (see RotatingFile.readTail). */
+  readTail(service: string, stream: LogStream, maxBytes: number): Buffer {
+    const log = this.#log(service);
+    return (stream === 'stdout' ? log.out : log.err).readTail(maxBytes);
   }
 
   push(line: LogLine): void {

@@ -36,6 +36,13 @@ export interface RotationOptions {
   readonly retryMs?: number;
 }
 
+/** What one drain of a pipe moved into the file. */
+export interface Moved {
+  /** The bytes, read back; empty when they were not asked for. */
+  readonly chunks: Buffer[];
+  readonly bytes: number;
+}
+
 export class RotatingFile {
   readonly file: string;
   readonly #opts: RotationOptions;
@@ -110,14 +117,16 @@ export class RotatingFile {
 
   /**
    * Moves everything waiting in a pipe into the file inside the kernel (splice), so that no
-   * byte is ever only in tend's memory, and returns what was moved, read back, for the ring
-   * buffer and followers. Rotation happens between moves; a line may then straddle two files
-   * (it is never lost). Returns null when splice() is not available.
+   * byte is ever only in tend's memory, and returns what was moved: read back for the ring
+   * buffer and followers, or (`readBack` false, for a reader that is behind anyway) only
+   * counted. Rotation happens between moves; a line may then straddle two files (it is never
+   * lost). Returns null when splice() is not available.
    */
-  spliceFrom(pipeFd: number): Buffer[] | null {
+  spliceFrom(pipeFd: number, readBack = true): Moved | null {
     if (!canSplice()) return null;
     if (this.#queue.length) this.#flush();
-    const moved: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    let bytes = 0;
     try {
       for (;;) {
         this.#ensureOpen();
@@ -126,16 +135,32 @@ export class RotatingFile {
         const room = max > 0 ? max - this.#size : spliceChunk;
         const n = spliceToFile(pipeFd, this.#fd ?? -1, this.#size, Math.min(room, spliceChunk));
         if (n === 0) break;
-        const buf = Buffer.allocUnsafe(n);
-        readSync(this.#fd ?? -1, buf, 0, n, this.#size);
+        if (readBack) {
+          const buf = Buffer.allocUnsafe(n);
+          readSync(this.#fd ?? -1, buf, 0, n, this.#size);
+          chunks.push(buf);
+        }
         this.#size += n;
-        moved.push(buf);
+        bytes += n;
       }
     } catch (e) {
       // what was not moved stays in the pipe for the next try
       this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
     }
-    return moved;
+    return { chunks, bytes };
+  }
+
+  /**
+   * The end of the current file, at most `maxBytes`, from the start of a line: what a reader
+   * that fell behind needs to show the newest lines.
+   */
+  readTail(maxBytes: number): Buffer {
+    if (this.#fd === null || this.#size === 0) return Buffer.alloc(0);
+    const start = Math.max(0, this.#size - maxBytes);
+    const buf = Buffer.allocUnsafe(this.#size - start);
+    const n = readSync(this.#fd, buf, 0, buf.length, start);
+    const nl = start === 0 ? -1 : buf.indexOf(10);
+    return buf.subarray(nl + 1, n);
   }
 
   /** As many queued lines as fit in what is left of the current file (at least one). */

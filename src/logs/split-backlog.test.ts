@@ -22,7 +22,7 @@ function collector() {
       {
         push: (chunk) => splitter.push(chunk),
         skipped: (n) => {
-          skipped += n;
+          skipped += 'lines' in n ? n.lines : 0;
           splitter.reset();
         },
       },

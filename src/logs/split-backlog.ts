@@ -12,8 +12,11 @@ const sliceBytes = 128 * 1024;
 export interface SplitSink {
   /** Splits a chunk into lines stamped `at`. */
   push(chunk: Buffer, at: number): void;
-  /** `lines` lines went to the file only; the next chunk starts on a line boundary. */
-  skipped(lines: number, at: number): void;
+  /**
+   * Output went to the file only (`lines` of it, or `bytes` when it was never read back); the
+   * next chunk starts on a line boundary.
+   */
+  skipped(count: { readonly lines: number } | { readonly bytes: number }, at: number): void;
 }
 
 export interface SplitBacklogOptions {
@@ -60,6 +63,28 @@ export class SplitBacklog {
    */
   get full(): boolean {
     return this.#wasFull;
+  }
+
+  /** Bytes waiting to be split. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether the oldest output may be dropped now (nobody needs every line). */
+  get canShed(): boolean {
+    return this.#canShed();
+  }
+
+  /**
+   * Starts over from `tail`, the newest output read back from the file: what was waiting, and
+   * the `unread` bytes that were never read back, went to the file only, and say so.
+   */
+  restart(tail: Buffer, unread: number, at: number): void {
+    const skipped = Math.max(0, this.#bytes + unread - tail.length);
+    this.#chunks.length = 0;
+    this.#bytes = 0;
+    if (skipped > 0) this.#sink.skipped({ bytes: skipped }, at);
+    if (tail.length > 0) this.add([tail], at);
   }
 
   add(chunks: readonly Buffer[], at: number): void {
@@ -109,7 +134,7 @@ export class SplitBacklog {
       lines += countNewlines(dropped.chunk);
     }
     if (lines === 0) return;
-    this.#sink.skipped(lines, at);
+    this.#sink.skipped({ lines }, at);
     // the start of the line that continues in the next chunk
     if (tail && tail.length > 0) {
       this.#chunks.unshift({ chunk: tail, at });

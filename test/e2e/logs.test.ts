@@ -153,3 +153,26 @@ test('a follower that stops reading slows nothing; when it reads again it is tol
   assert.ok(missed > 0, 'the slow reader missed lines and was told');
   assert.equal(received + missed, 151_000, 'every line was either delivered or counted as missed');
 });
+
+test('with nobody following, a writer faster than the splitting: the file is whole and in order, and tend logs ends with the newest lines', async (t) => {
+  const e = testEnv(t);
+  const config = path.join(e.dir, 'tend.toml');
+  writeFileSync(
+    config,
+    '[services.burst]\ncommand = "seq 1 1000000"\nrestart = "never"\nautostart = false\nlogs = { max_size = 0 }\n',
+  );
+  await startDaemon(t, e, [config]);
+  assert.equal((await tend(e, ['start', 'burst'])).code, 0);
+  const file = path.join(e.home, 'logs', 'burst.log');
+  await waitFor('all lines in the file', () => countLines(file) === 1_000_000, {
+    timeoutMs: 60_000,
+    everyMs: 100,
+  });
+  const last = await waitFor('the newest lines in memory', async () => {
+    const out = (await tend(e, ['logs', 'burst', '-n', '3'])).stdout;
+    return out.includes('| 1000000') && out;
+  });
+  assert.deepEqual(last.trimEnd().split('\n'), ['burst | 999998', 'burst | 999999', 'burst | 1000000']);
+  const numbers = readFileSync(file, 'utf8').trimEnd().split('\n');
+  for (const [i, n] of numbers.entries()) if (Number(n) !== i + 1) assert.fail(`line ${i + 1} is ${n}`);
+});
