@@ -4,6 +4,7 @@
  * and writes bench/results/DATE.json, DATE.md and, with --results, the table to that file,
  * followed by the notes of bench/gaps.md on where tend is behind and why.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -83,6 +84,16 @@ for (const p of requested) {
     console.error(`unknown peer ${p}; known: ${Object.keys(peerFactories).join(', ')}`);
     process.exit(2);
   }
+}
+
+// tend is measured as users run it, the built CLI: built now, so it is this checkout's code
+// and never a dist/ left over from an earlier build
+const built = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'build.ts')], {
+  stdio: 'inherit',
+});
+if (built.status !== 0) {
+  console.error('the build of dist/ failed; nothing measured');
+  process.exit(1);
 }
 
 // every process a peer starts inherits this, so whatever one leaves behind can be found
