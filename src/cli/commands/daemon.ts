@@ -14,11 +14,11 @@ import { httpSchema } from '../../config/schema.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
-import { serveHttp } from '../../http/start.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
 import { execWithLongRunningHeap } from '../long-running-heap.ts';
 import { makeLogger } from '../output/logger.ts';
+import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
 export async function run(
@@ -43,7 +43,7 @@ export async function run(
   // the PID file carries the start time so a reused PID is never mistaken for this daemon
   writeFileSync(home.pidFile, `${process.pid} ${readStat(process.pid)?.startTicks ?? 0}\n`, { mode: 0o600 });
   logger.log('info', 'tend daemon started', { pid: process.pid, socket: home.socket, version });
-  await serveHttp(runtime, httpOption ?? runtime.http, version, (level, m) => logger.log(level, m));
+  await serveHttpIfConfigured(runtime, httpOption ?? runtime.http, (level, m) => logger.log(level, m));
   runtime.sup.events.add((e) => {
     if (e.type === 'state')
       logger.log(e.to === 'failed' ? 'error' : 'info', `${e.service} ${e.to}`, { reason: e.reason });

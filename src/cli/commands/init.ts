@@ -19,7 +19,6 @@ import { findConfig } from '../../config/index.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
-import { serveHttp } from '../../http/start.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import { reaper } from '../../process/reaper.ts';
@@ -28,6 +27,7 @@ import type { Cli } from '../context.ts';
 import { guardAgainstFatalErrors } from '../exit-policy.ts';
 import { execWithLongRunningHeap } from '../long-running-heap.ts';
 import { UpPrinter } from '../output/up-printer.ts';
+import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
 export const graceExpiredStatus = 124;
@@ -82,7 +82,7 @@ export async function run(
     attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`${pid1 ? 'PID 1' : `pid ${process.pid}, subreaper`}, control socket: ${home.socket}`);
-  await serveHttp(runtime, runtime.http, version, (level, m) => p.tend(m, level !== 'info'));
+  await serveHttpIfConfigured(runtime, runtime.http, (level, m) => p.tend(m, level !== 'info'));
 
   let graceExpired = false;
   let graceTimer: NodeJS.Timeout | null = null;

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { findConfig } from '../../config/index.ts';
 import { layout, projectHomeDir } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
-import { serveHttp } from '../../http/start.ts';
 import type { Cli } from '../context.ts';
 import { UpPrinter } from '../output/up-printer.ts';
+import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
 export async function run(cli: Cli, configArg: string | undefined, opts: { only?: string }): Promise<number> {
@@ -34,7 +34,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: { only?
     attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`control socket: ${home.socket}`);
-  await serveHttp(runtime, runtime.http, version, (level, m) => p.tend(m, level !== 'info'));
+  await serveHttpIfConfigured(runtime, runtime.http, (level, m) => p.tend(m, level !== 'info'));
 
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
