@@ -1,7 +1,7 @@
 /**
- * One running tend: a Supervisor with its config, the control socket, log files and, for the
- * daemon, the services saved at run time. `tend up`, `tend daemon` (and later `tend init`)
- * are three ways of starting this same thing.
+ * One running tend: a Supervisor with its config, its jobs and cron jobs, the control socket,
+ * log files and, for the daemon, the services saved at run time. `tend up`, `tend daemon` and
+ * `tend init` are three ways of starting this same thing.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +71,13 @@ function followBuffer(): { notifyHighWater?: number } {
   return Number.isFinite(v) && v > 0 ? { notifyHighWater: v } : {};
 }
 
+/** Set in the environment of the image a hot restart executes. */
+const hotRestartMark = 'TEND_HOT_RESTARTED';
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  // read first: nothing started from here on may inherit it
+  const hotRestarted = process.env[hotRestartMark] === '1';
+  delete process.env[hotRestartMark];
   const { home } = options;
   mkdirSync(home.dir, { recursive: true, mode: 0o700 });
   const config = options.configPath ? await loadConfig(options.configPath) : null;
@@ -185,19 +191,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const savedNames = new Set(savedSpecs.map((s) => s.name));
   for (const spec of configured) if (!savedNames.has(spec.name)) sup.add(spec);
   for (const spec of savedSpecs) sup.add(spec);
-  defineJobs(config?.jobs ?? [], config?.cron ?? [], true);
+  defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the
   // switch as a zombie, to claim its exit status
   reaper.start();
 
   /** The config's jobs and cron jobs; at start, jobs with autostart run and missed cron runs are caught up. */
-  function defineJobs(jobSpecs: readonly JobSpec[], cronSpecs: readonly CronSpec[], starting: boolean): void {
+  function defineJobs(
+    jobSpecs: readonly JobSpec[],
+    cronSpecs: readonly CronSpec[],
+    starting: boolean,
+    runJobs = starting,
+  ): void {
     jobs.define(jobSpecs);
     const saved = cronState.load();
     for (const name of cron.names()) if (!cronSpecs.some((c) => c.name === name)) cron.remove(name);
     for (const c of cronSpecs) cron.set(c, starting ? (saved[c.name] ?? null) : null);
-    if (starting) for (const j of jobSpecs) if (j.autostart) jobs.run(j.name);
+    if (runJobs) for (const j of jobSpecs) if (j.autostart) jobs.run(j.name);
   }
 
   function shutdown(code = 0): void {
@@ -236,6 +247,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       runState.replace(switchRecords(sup));
       process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
         ...process.env,
+        // the new image must not run the config's jobs again: they ran when tend first started
+        [hotRestartMark]: '1',
       });
     })();
   }

@@ -160,3 +160,16 @@ test('a job writes to its own log (tend job logs, tend logs); ttl_seconds_after_
     'the definition stays; its run is gone',
   );
 });
+
+test('a hot restart does not run the config jobs again', async (t) => {
+  const e = testEnv(t);
+  const ran = path.join(e.dir, 'ran');
+  await daemonWithConfig(t, e, `[jobs.migrate]\ncommand = "echo once >> ${ran}"\n`);
+  await waitFor('the job at start', () => linesOf(ran).length === 1);
+  const restarted = await tend(e, ['system', 'restart']);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  // a job that ran again would have written by the time tend answers a job run of its own
+  const after = await tendJson<JobView>(e, ['job', 'run', 'migrate']);
+  assert.equal(after.phase, 'Succeeded');
+  assert.deepEqual(linesOf(ran), ['once', 'once'], 'once at start, once on request, none at the restart');
+});
