@@ -1,7 +1,7 @@
 /**
  * The one schema of tend's config files (snake_case, as written in TOML, YAML, JSON and
  * tend.config.ts). It gives the TypeScript types, the validation with precise issues, and the
- * published JSON Schema. Jobs, cron jobs and groups will join `services` at the top level.
+ * published JSON Schema: services, jobs, cron jobs, groups and the HTTP server at the top level.
  */
 import { z } from 'zod';
 import { nameProblem } from '../core/names.ts';
