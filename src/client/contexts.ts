@@ -7,12 +7,12 @@
  *   token_file = "~/.config/tend/prod.token"   # or token = "…"
  *   ca = "~/.config/tend/prod.crt"
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'smol-toml';
 import { z } from 'zod';
 import { TendError } from '../core/errors.ts';
 import { nameProblem } from '../core/names.ts';
+import { writePrivateFile } from '../process/write-private.ts';
 import { contextsPath } from './remote-choice.ts';
 
 const contextSchema = z.strictObject({
@@ -47,11 +47,8 @@ export function readContexts(file: string = contextsPath()): ContextsFile {
 }
 
 export function writeContexts(file: string, contents: ContextsFile): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
   // tokens may be in it: readable by its owner only
-  writeFileSync(tmp, stringify(contents), { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFile(file, stringify(contents));
 }
 
 export function assertContextName(name: string): void {

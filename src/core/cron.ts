@@ -128,7 +128,7 @@ export class CronJobs {
 
   /** Runs the job now, outside the schedule (the concurrency policy still applies). */
   trigger(name: string): JobStatus | null {
-    return this.#fire(this.#get(name), this.#host.clock.now(), 'manual');
+    return this.#fire(this.#get(name), this.#host.clock.now());
   }
 
   list(): CronStatus[] {
@@ -141,6 +141,11 @@ export class CronJobs {
 
   stopAll(): void {
     for (const e of this.#entries.values()) e.timer?.cancel();
+  }
+
+  /** The cron job's runs that have not finished. */
+  #active(name: string): JobStatus[] {
+    return this.#jobs.runsOf(name).filter((r) => r.phase === 'Pending' || r.phase === 'Running');
   }
 
   #get(name: string): Entry {
@@ -187,12 +192,12 @@ export class CronJobs {
       entry.skipped++;
       return;
     }
-    this.#fire(entry, at, 'scheduled');
+    this.#fire(entry, at);
   }
 
-  #fire(entry: Entry, at: number, _why: 'scheduled' | 'manual'): JobStatus | null {
+  #fire(entry: Entry, at: number): JobStatus | null {
     const { spec } = entry;
-    const active = this.#jobs.runsOf(spec.name).filter((r) => r.phase === 'Pending' || r.phase === 'Running');
+    const active = this.#active(spec.name);
     if (active.length && spec.concurrencyPolicy === 'Forbid') {
       entry.skipped++;
       return null;
@@ -241,10 +246,7 @@ export class CronJobs {
       lastScheduleTime: e.last,
       nextScheduleTime: e.suspended ? null : e.next,
       skipped: e.skipped,
-      active: this.#jobs
-        .runsOf(e.spec.name)
-        .filter((r) => r.phase === 'Pending' || r.phase === 'Running')
-        .map((r) => r.name),
+      active: this.#active(e.spec.name).map((r) => r.name),
       runs: e.runs,
       successes: e.successes,
       failures: e.failures,

@@ -6,6 +6,7 @@
  * outlives its timeout, or whose phase is abandoned (a stop during pre_start), is killed with
  * its whole process group.
  */
+import { setTimeout } from 'node:timers/promises';
 import { runCommand } from '../process/run-command.ts';
 
 export type HookPhase = 'pre_start' | 'post_start' | 'pre_stop' | 'post_stop';
@@ -66,7 +67,9 @@ async function runWithPolicy(phase: HookPhase, hook: HookSpec, ctx: HookContext)
     if (last.ok || ctx.signal.aborted) return last;
     if (i < attempts) {
       ctx.log('stderr', `[${phase} ${hook.name}] ${last.why}; try ${i + 1} of ${attempts}`);
-      await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (i - 1)));
+      // an abandoned phase ends its wait at once, and runs no further try
+      await setTimeout(retryDelayMs * 2 ** (i - 1), undefined, { signal: ctx.signal }).catch(() => {});
+      if (ctx.signal.aborted) return { ok: false, why: 'abandoned' };
     }
   }
   return attempts > 1 && !last.ok ? { ok: false, why: `${last.why} (after ${attempts} tries)` } : last;

@@ -4,6 +4,7 @@
  * run, as deleting and re-applying a Kubernetes Job does. Finished runs are deleted after
  * `ttl_seconds_after_finished`, or by their cron job's history limits.
  */
+import type { TimerHandle } from './clock.ts';
 import { TendError } from './errors.ts';
 import { type JobHost, JobRun } from './job-run.ts';
 import type { JobSpec, JobStatus } from './job-spec.ts';
@@ -12,6 +13,8 @@ export class Jobs {
   readonly #host: JobHost;
   readonly #defs = new Map<string, JobSpec>();
   readonly #runs = new Map<string, JobRun>();
+  /** Deletions after ttl_seconds_after_finished, cancelled when the run goes first. */
+  readonly #expiries = new Map<string, TimerHandle>();
   #closing = false;
 
   constructor(host: Omit<JobHost, 'nextSeq'>) {
@@ -47,16 +50,20 @@ export class Jobs {
     if (!spec) throw new TendError('TEND_JOB_NOT_FOUND', { name });
     const previous = this.#runs.get(name);
     if (previous && !previous.finished) throw new TendError('TEND_JOB_ACTIVE', { name });
+    this.#expiries.get(name)?.cancel();
+    this.#expiries.delete(name);
     const run = new JobRun(spec, name, options.cron ?? null, this.#host);
     this.#runs.set(name, run);
     void run.start();
     const ttl = spec.ttlAfterFinishedMs;
     if (ttl !== null) {
-      void run.ended().then(() =>
-        this.#host.clock.setTimer(ttl, () => {
-          if (this.#runs.get(name) === run) this.#forget(name);
-        }),
-      );
+      void run.ended().then(() => {
+        if (this.#closing || this.#runs.get(name) !== run) return;
+        this.#expiries.set(
+          name,
+          this.#host.clock.setTimer(ttl, () => this.#forget(name)),
+        );
+      });
     }
     return run.status();
   }
@@ -103,10 +110,14 @@ export class Jobs {
   /** Every run stops; no new run starts. */
   async shutdown(): Promise<void> {
     this.#closing = true;
+    for (const t of this.#expiries.values()) t.cancel();
+    this.#expiries.clear();
     await Promise.all([...this.#runs.values()].map((r) => r.stop('TendStopped')));
   }
 
   #forget(name: string): void {
+    this.#expiries.get(name)?.cancel();
+    this.#expiries.delete(name);
     this.#runs.delete(name);
     this.#host.emit({ type: 'removed', service: name, at: this.#host.clock.now() });
   }

@@ -46,7 +46,7 @@ export function startTriggers(spec: TriggerSpec, host: TriggerHost): () => void 
   };
   if (spec.cronRestart) stops.push(cronTrigger(spec.cronRestart, host.clock, restartActive));
   if (spec.watch) stops.push(watchTrigger(spec.watch, spec.cwd ?? process.cwd(), host.clock, restartActive));
-  if (spec.maxMemoryBytes !== null) stops.push(memoryTrigger(spec, host));
+  if (spec.maxMemoryBytes !== null) stops.push(memoryTrigger(spec, spec.maxMemoryBytes, host));
   return () => {
     for (const stop of stops) stop();
   };
@@ -126,8 +126,7 @@ function splitGlob(entry: string): { base: string; pattern: string | null } {
   return { base: parts.slice(0, firstGlob).join(path.sep) || path.sep, pattern: entry };
 }
 
-function memoryTrigger(spec: TriggerSpec, host: TriggerHost): () => void {
-  const limit = spec.maxMemoryBytes ?? Number.POSITIVE_INFINITY;
+function memoryTrigger(spec: TriggerSpec, limit: number, host: TriggerHost): () => void {
   let timer: TimerHandle | null = null;
   const check = () => {
     const instances = host.active(spec.name);

@@ -415,21 +415,18 @@ export class Supervisor {
     this.#triggers.get(spec.name)?.();
     this.#triggers.delete(spec.name);
     if (!spec.cronRestart && !spec.watch && spec.maxMemoryBytes === null) return;
-    const stop = startTriggers(
-      { ...spec, cwd: spec.cwd },
-      {
-        clock: this.clock,
-        active: (base) =>
-          (this.#runners.get(base) ?? []).flatMap((r) =>
-            (r.state === 'running' || r.state === 'starting') && r.pgid !== null
-              ? [{ name: r.name, pgid: r.pgid }]
-              : [],
-          ),
-        restart: (names, why) => {
-          if (!this.#closing) this.restart(names, why);
-        },
+    const stop = startTriggers(spec, {
+      clock: this.clock,
+      active: (base) =>
+        (this.#runners.get(base) ?? []).flatMap((r) =>
+          (r.state === 'running' || r.state === 'starting') && r.pgid !== null
+            ? [{ name: r.name, pgid: r.pgid }]
+            : [],
+        ),
+      restart: (names, why) => {
+        if (!this.#closing) this.restart(names, why);
       },
-    );
+    });
     this.#triggers.set(spec.name, stop);
   }
 

@@ -3,8 +3,9 @@
  * can start when tend comes back (within its starting deadline). Written at most once a
  * second; losing the last write only means one fewer catch-up.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../process/write-private.ts';
 
 export class CronState {
   readonly #file: string;
@@ -33,9 +34,6 @@ export class CronState {
 
   #save(): void {
     this.#pending = null;
-    mkdirSync(path.dirname(this.#file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.#file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.#times), { mode: 0o600 });
-    renameSync(tmp, this.#file);
+    writePrivateFile(this.#file, JSON.stringify(this.#times));
   }
 }

@@ -80,10 +80,6 @@ export class Dispatcher {
     };
   }
 
-  get maxLineBytes(): number {
-    return this.#opts.maxLineBytes;
-  }
-
   /** A context for a one-shot call (an HTTP request): nothing can be pushed to it. */
   oneShotContext(): CallContext & { close(): void } {
     const closers: (() => void)[] = [];

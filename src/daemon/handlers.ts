@@ -100,12 +100,13 @@ export function makeHandlers(api: DaemonApi): Handlers {
   /** A job's or cron job's log by its name (their runs write there); otherwise service patterns. */
   const logNamesOf = (name: string): string[] => {
     if (api.cron.has(name)) return [name];
-    const runs = api.jobs.has(name) ? api.jobs.status(name) : [];
-    if (runs.length || api.jobs.definitions().some((j) => j.name === name)) {
-      return [...new Set([name, ...runs.map((r) => r.cron ?? r.name)])];
-    }
+    if (api.jobs.has(name)) return jobLogNames(name);
     return sup.select([name]).map((r) => r.name);
   };
+  /** A job's log, and its runs' (a cron job's runs write to the cron job's); unknown: an error. */
+  const jobLogNames = (name: string): string[] => [
+    ...new Set([name, ...api.jobs.status(name).map((r) => r.cron ?? r.name)]),
+  ];
   /** Service patterns resolved to instance names here, so the hub needs no name rules of its own. */
   const logQuery = (p?: {
     names?: string[];
@@ -240,9 +241,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return jobView(api.jobs.status(run.name).find((r) => r.name === run.name) ?? run);
     },
     'job.logs': (p) => {
-      // an unknown name is an error; a cron job with no run yet has an empty log
-      if (!api.cron.has(p.name)) api.jobs.status(p.name);
-      return { lines: api.logs.get({ names: logNamesOf(p.name), lines: p.lines }) };
+      const names = api.cron.has(p.name) ? [p.name] : jobLogNames(p.name);
+      return { lines: api.logs.get({ names, lines: p.lines }) };
     },
     'job.remove': async (p) => ({ removed: await api.jobs.remove(p.name) }),
     'cron.list': () => api.cron.list().map(cronView),

@@ -3,10 +3,11 @@
  * the PID's start time (so a reused PID is never adopted), when it started and how often it
  * was restarted. Written (write + rename) at most once per turn of the event loop.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LastExit } from '../core/service-runner.ts';
 import { readStat } from '../process/proc.ts';
+import { writePrivateFile } from '../process/write-private.ts';
 
 export interface RunRecord {
   /** 0 for an instance with no process at a hot restart: only its counters carry over. */
@@ -60,10 +61,7 @@ export class RunState {
       if (r) this.#records[name] = { ...r, startTicks: readStat(r.pid)?.startTicks ?? 0 };
     }
     this.#unresolved.clear();
-    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, services: this.#records }), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writePrivateFile(this.file, JSON.stringify({ version: 1, services: this.#records }));
   }
 
   /** Every record at once, written now (before tend re-executes itself). */

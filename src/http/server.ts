@@ -8,6 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { listenHost } from '../config/schema.ts';
 import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
@@ -86,10 +87,8 @@ export class HttpApi {
 
   /** Listens on `host:port` (port 0: any free port); resolves with the URL it serves. */
   async listen(listen: string): Promise<string> {
-    const cut = listen.lastIndexOf(':');
-    const rawHost = listen.slice(0, cut);
-    const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
-    const port = Number(listen.slice(cut + 1));
+    const host = listenHost(listen);
+    const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
     const listener = this.#front ?? this.#server;
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);

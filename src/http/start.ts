@@ -1,5 +1,5 @@
 /**
- * Starts the HTTP API beside a running tend when `[server.http]` (or `--http`) asks for it:
+ * Starts the HTTP API beside a running tend (`[server.http]` or `--http`):
  * the token made on first start and shown once, the certificate loaded or generated, and the
  * listener closed with tend. A port that cannot be bound is reported; the services run on.
  */
@@ -16,11 +16,10 @@ export type Say = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export async function serveHttp(
   runtime: Runtime,
-  settings: HttpSettings | null,
+  settings: HttpSettings,
   version: string,
   say: Say,
 ): Promise<string | null> {
-  if (!settings) return null;
   const stateDir = runtime.home.stateDir;
   let token: (() => string | null) | null = null;
   if (settings.auth === 'token') {

@@ -4,13 +4,14 @@
  * and reused on every start while it is valid and names the same hosts.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
 import type { TlsSettings } from '../config/index.ts';
 import { TendError } from '../core/errors.ts';
+import { writePrivateFile } from '../process/write-private.ts';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -53,9 +54,8 @@ export async function loadTls(settings: TlsSettings, stateDir: string): Promise<
   const existing = reusable(certFile, keyFile, names);
   if (existing) return { ...existing, minVersion: settings.minVersion, generatedCert: certFile };
   const made = await generate(names);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeAtomically(keyFile, made.key);
-  writeAtomically(certFile, made.cert);
+  writePrivateFile(keyFile, made.key);
+  writePrivateFile(certFile, made.cert);
   return { ...made, minVersion: settings.minVersion, generatedCert: certFile };
 }
 
@@ -110,10 +110,4 @@ async function generate(names: readonly string[]): Promise<{ cert: string; key: 
     ],
   });
   return { cert: pems.cert, key: pems.private };
-}
-
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
 }

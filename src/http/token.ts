@@ -4,8 +4,9 @@
  * next request, with no restart. Tokens are compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../process/write-private.ts';
 
 export function tokenFile(stateDir: string): string {
   return path.join(stateDir, 'http-token');
@@ -21,11 +22,8 @@ export function readToken(file: string): string | null {
 
 /** Writes a fresh token atomically, so a reader never sees half of one. */
 export function writeNewToken(file: string): string {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const token = `tend_${randomBytes(32).toString('base64url')}`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${token}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFile(file, `${token}\n`);
   return token;
 }
 

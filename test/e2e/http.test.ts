@@ -10,7 +10,7 @@ import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 import tls from 'node:tls';
 import parsePrometheus from 'parse-prometheus-text-format';
-import type { ServiceView } from '../../src/protocol/methods.ts';
+import type { JobView, ServiceView } from '../../src/protocol/methods.ts';
 import { type Daemon, type Env, spawnTend, startDaemon, tend, tendJson, testEnv } from '../cli.ts';
 import { waitFor } from '../helpers.ts';
 
@@ -275,6 +275,10 @@ test('/metrics parses as Prometheus text and counts a restart', async (t) => {
   });
   await waitFor('a health check', async () =>
     (await tendJson<ServiceView[]>(e, ['status', 'checked']))[0]?.health?.passes ? true : null,
+  );
+  await waitFor(
+    'the autostarted job to finish',
+    async () => (await tendJson<JobView[]>(e, ['job', 'status', 'once']))[0]?.phase === 'Succeeded',
   );
   const reply = await api.call('GET', '/metrics');
   assert.equal(reply.status, 200);

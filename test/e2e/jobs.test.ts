@@ -87,7 +87,7 @@ test('active_deadline_seconds ends a sleeping job Failed with DeadlineExceeded a
   await daemonWithConfig(
     t,
     e,
-    `[jobs.sleepy]\nargs = ["sleep", "100"]\nparallelism = 2\ncompletions = 2\nactive_deadline_seconds = 0.5\n`,
+    `[jobs.sleepy]\nargs = ["sleep", "100"]\nparallelism = 2\ncompletions = 2\nactive_deadline_seconds = 3\n`,
   );
   const r = await tend(e, ['job', 'run', 'sleepy']);
   // autostart already runs it: a second run is refused while the first is active
