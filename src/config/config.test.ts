@@ -234,6 +234,7 @@ start_seconds = 2
 
 [services.maintenance]
 command = "maint"
+autostart = false
 ready = { notify = true }
 `,
     );
@@ -269,7 +270,7 @@ ready = { notify = true }
     );
     assert.equal(
       (await errorOf(cycle)).replaceAll(`${dir}/`, ''),
-      'tend.toml:1:1 services.a: dependency cycle: a → b → a',
+      'tend.toml:3:1 services.a.requires: dependency cycle: a → b → a',
     );
     const unknown = write(dir, 'tend.yaml', 'services:\n  web:\n    command: x\n    requires: [dbb]\n');
     assert.equal(

@@ -8,14 +8,16 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
+import { type ConfigIssue, configError, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
 import { type Format, formatOf, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
-import { cronSpecsOf, jobSpecsOf, specsOf, validateConfig } from './validate.ts';
+import { cronSpecsOf, jobSpecsOf, setIssues, specsOf, validateConfig } from './validate.ts';
 
 export { findConfig } from './discover.ts';
 export type { HttpSettings, TlsSettings } from './http-settings.ts';
@@ -48,16 +50,46 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
     data = await importConfig(abs);
   }
   const config = validateConfig(data, abs, locate, serviceDirNames(dir));
-  const services = specsOf(config, dir, abs);
+  const main = specsOf(config, dir, abs);
+  const fromDir = serviceDir(dir, new Set(main.map((s) => s.name)), abs);
+  const services = [...main, ...fromDir.map((d) => d.spec)];
+  // the set as a whole, whatever order its services were written in, and in whichever file
+  const inDir = new Map(fromDir.map((d) => [d.spec.name, d]));
+  const where = (name: string) => inDir.get(name) ?? { file: abs, locate };
+  const problems = [...setIssues(services, where), ...identityIssues(services, where)];
+  if (problems.length > 0) throw configError(abs, problems);
   return {
     file: abs,
     dir,
-    services: [...services, ...serviceDir(dir, new Set(services.map((s) => s.name)), abs)],
+    services,
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
     jobs: jobSpecsOf(config, dir),
     cron: cronSpecsOf(config, dir),
     groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, [...g.members]])),
   };
+}
+
+/** A user or group this machine does not know (or that only root may use), at its field. */
+function identityIssues(
+  specs: readonly ServiceSpec[],
+  where: (service: string) => { file: string; locate: Locator | null },
+): ConfigIssue[] {
+  return specs.flatMap((spec) => {
+    try {
+      resolveIdentity(spec);
+      return [];
+    } catch (e) {
+      if (!(e instanceof TendError)) throw e;
+      const field =
+        e.code === 'TEND_USER_UNKNOWN' && e.data.kind === 'group'
+          ? 'group'
+          : spec.user !== null
+            ? 'user'
+            : 'group';
+      const { file, locate } = where(spec.name);
+      return toConfigIssues(file, locate, [{ path: ['services', spec.name, field], message: e.message }]);
+    }
+  });
 }
 
 function readText(file: string): string {
@@ -96,10 +128,14 @@ function serviceDirNames(dir: string): string[] {
 }
 
 /** zinit style: `services/NAME.toml` (or .yaml/.json) beside the config holds service NAME. */
-function serviceDir(dir: string, taken: Set<string>, configFile: string): ServiceSpec[] {
+function serviceDir(
+  dir: string,
+  taken: Set<string>,
+  configFile: string,
+): { spec: ServiceSpec; file: string; locate: Locator }[] {
   const sdir = path.join(dir, 'services');
   if (!existsSync(sdir)) return [];
-  const specs: ServiceSpec[] = [];
+  const specs: { spec: ServiceSpec; file: string; locate: Locator }[] = [];
   for (const entry of readdirSync(sdir).sort()) {
     const file = path.join(sdir, entry);
     const format = formatOf(file);
@@ -123,17 +159,47 @@ function serviceDir(dir: string, taken: Set<string>, configFile: string): Servic
     const parsed = parseText(readText(file), format, file);
     const locate: Locator = (p) => parsed.locate(p.slice(2));
     const config = validateConfig({ services: { [name]: parsed.data } }, file, locate);
-    specs.push(...specsOf(config, dir, file));
+    for (const spec of specsOf(config, dir, file)) specs.push({ spec, file, locate });
     taken.add(name);
   }
   return specs;
 }
 
-/** Validates a text holding `[services.NAME]` tables (`tend add -f`), with locations. */
-export function parseServicesFragment(text: string, file: string, baseDir: string): ServiceSpec[] {
+/**
+ * Validates a text holding `[services.NAME]` tables (`tend add -f`), with locations. Only
+ * the fields: how the services fit with the ones already running is for the tend they go to,
+ * and `relocate` puts its answer back at file:line:col.
+ */
+export function parseServicesFragment(
+  text: string,
+  file: string,
+  baseDir: string,
+): { specs: ServiceSpec[]; relocate: (error: unknown) => unknown } {
   const format: Format = formatOf(file) ?? 'toml';
   const parsed = parseText(text, format, file);
-  return specsOf(validateConfig(parsed.data, file, parsed.locate), baseDir, file);
+  const specs = specsOf(validateConfig(parsed.data, file, parsed.locate), baseDir, file);
+  return { specs, relocate: (error) => relocateIssues(error, file, parsed.locate) };
+}
+
+/** A TEND_CONFIG_INVALID answer about `services.NAME.field` paths, told at the file's places. */
+export function relocateIssues(error: unknown, file: string, locate: Locator): unknown {
+  // a TendError in-process, or the RpcError the client makes of one
+  const e = error as {
+    code?: unknown;
+    tendCode?: unknown;
+    data?: { issues?: { path?: string; message?: string }[] };
+  };
+  if ((e?.tendCode ?? e?.code) !== 'TEND_CONFIG_INVALID') return error;
+  const issues = e.data?.issues ?? [];
+  if (issues.length === 0) return error;
+  const located = issues.map((i) => {
+    const pathParts = String(i.path ?? '').split('.');
+    return toConfigIssues(file, locate, [{ path: pathParts, message: String(i.message ?? '') }])[0];
+  });
+  return configError(
+    file,
+    located.filter((i) => i !== undefined),
+  );
 }
 
 /** The raw `services` tables of such a text, to send over the protocol as they are. */

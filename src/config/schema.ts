@@ -52,8 +52,21 @@ export const backoffSchema = z.strictObject({
 });
 
 const condition = z.enum(['started', 'ready', 'completed', 'completed_successfully']);
-/** `["db"]`, or `{ db = "ready", migrate = "completed_successfully" }`. */
-const dependencies = z.union([z.array(z.string()), z.record(z.string(), condition)]);
+/** `{ condition = "ready", restart = true }`: restart = true restarts the dependent when this one restarts. */
+const dependencyEntry = z.strictObject({
+  condition: condition.optional().describe("what to wait for (the field's default when left out)"),
+  restart: z
+    .boolean()
+    .optional()
+    .describe(
+      "requires only: restart this service when the dependency restarts (compose's depends_on.restart)",
+    ),
+});
+/** `["db"]`, `{ db = "ready", migrate = "completed_successfully" }`, or `{ db = { condition = "ready", restart = true } }`. */
+const dependencies = z.union([
+  z.array(z.string()),
+  z.record(z.string(), z.union([condition, dependencyEntry])),
+]);
 
 const tcpTarget = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, {
   message: 'expected "host:port", such as "127.0.0.1:5432"',

@@ -16,6 +16,7 @@ import {
   type HealthSpec,
   type ProbeSpec,
   type ReadySpec,
+  restartingWith,
   type ServiceSpec,
   serviceDefaults,
 } from '../core/service-spec.ts';
@@ -71,6 +72,7 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     stopSignal: s.stop_signal ?? d.stopSignal,
     stopTimeoutMs: s.stop_timeout ?? d.stopTimeoutMs,
     requires: conditionsOf(s.requires, 'ready'),
+    requiresRestart: restartingWith(s.requires),
     wants: conditionsOf(s.wants, 'started'),
     after: s.after ?? [],
     conflicts: s.conflicts ?? [],

@@ -4,11 +4,11 @@
  */
 
 import type { CronSpec } from '../core/cron.ts';
-import { describeProblem, graphProblems } from '../core/graph.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { nameProblem } from '../core/names.ts';
+import { setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
-import { configError, describeIssue, toConfigIssues } from './issues.ts';
+import { type ConfigIssue, configError, describeIssue, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
 import { type Config, configSchema } from './schema.ts';
 import { cronSpecOf, jobSpecOf, toServiceSpec } from './to-spec.ts';
@@ -45,7 +45,7 @@ export function validateConfig(
   }
   if (found.length > 0 || !result.success) throw configError(file, toConfigIssues(file, locate, found));
   const graph = [
-    ...graphIssues(result.data),
+    ...dependencyEntryIssues(result.data),
     ...groupIssues(result.data, otherServices),
     ...jobNameIssues(result.data, otherServices),
   ];
@@ -98,29 +98,35 @@ function groupIssues(
   return out;
 }
 
-/** Dependencies on services that do not exist, and cycles, located at the field that names them. */
-function graphIssues(config: Config): { path: PropertyKey[]; message: string }[] {
-  const keysOf = (d: readonly string[] | Readonly<Record<string, string>> | undefined) =>
-    Array.isArray(d) ? d : Object.keys(d ?? {});
-  const fields = ['requires', 'wants', 'after', 'conflicts'] as const;
-  const names = new Set(Object.keys(config.services));
+/** `restart = true` belongs to a requirement: on `wants` it would mean nothing. */
+function dependencyEntryIssues(config: Config): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
   for (const [name, s] of Object.entries(config.services)) {
-    for (const field of fields) {
-      for (const dep of keysOf(s[field])) {
-        if (!names.has(dep))
-          out.push({ path: ['services', name, field], message: `unknown service "${dep}"` });
-      }
+    if (!s.wants || Array.isArray(s.wants)) continue;
+    for (const [dep, entry] of Object.entries(s.wants)) {
+      if (typeof entry === 'object' && entry.restart !== undefined)
+        out.push({
+          path: ['services', name, 'wants', dep, 'restart'],
+          message: 'restart is for requires entries only',
+        });
     }
   }
-  const nodes = Object.entries(config.services).map(([name, s]) => ({
-    name,
-    dependsOn: [...keysOf(s.requires), ...keysOf(s.wants), ...(s.after ?? [])],
-  }));
-  for (const p of graphProblems(nodes)) {
-    if (p.kind === 'cycle') out.push({ path: ['services', p.path[0] ?? ''], message: describeProblem(p) });
-  }
   return out;
+}
+
+/**
+ * The whole-set rules (core/service-set.ts) over a config's services, located in the file
+ * that defines each: unknown names, cycles, conflicts pulled in, conflicting autostart
+ * services. `where` gives the file and locator of each service.
+ */
+export function setIssues(
+  specs: readonly ServiceSpec[],
+  where: (service: string) => { file: string; locate: Locator | null },
+): ConfigIssue[] {
+  return setProblems(specs, { bringUp: true }).flatMap((p) => {
+    const { file, locate } = where(p.service);
+    return toConfigIssues(file, locate, [{ path: ['services', p.service, p.field], message: p.message }]);
+  });
 }
 
 export function jobSpecsOf(config: Config, baseDir: string): JobSpec[] {

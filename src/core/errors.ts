@@ -72,6 +72,18 @@ export const errors = {
     http: 409,
     exit: 1,
   },
+  TEND_SAVED_SERVICE_SKIPPED: {
+    message: (d) => `the saved service ${q(d.name)} was not started: ${String(d.why)}`,
+    rpc: -32030,
+    http: 409,
+    exit: 1,
+  },
+  TEND_SERVICE_CONFLICT: {
+    message: (d) => `${q(d.a)} and ${q(d.b)} conflict: they cannot be started together`,
+    rpc: -32029,
+    http: 409,
+    exit: 1,
+  },
   TEND_USER_NEEDS_ROOT: {
     message: (d) =>
       `service ${q(d.name)} sets user/group, which needs tend to run as root (it runs as uid ${String(d.uid)})`,

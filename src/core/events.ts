@@ -50,6 +50,14 @@ export type SupervisorEvent =
       readonly changed: boolean;
       readonly at: number;
     }
+  | {
+      /** A (state, event) pair the lifecycle table calls impossible: a bug, reported and dropped. */
+      readonly type: 'illegal';
+      readonly service: string;
+      readonly state: ServiceState;
+      readonly event: string;
+      readonly at: number;
+    }
   | { readonly type: 'added'; readonly service: string; readonly at: number }
   | { readonly type: 'removed'; readonly service: string; readonly at: number };
 

@@ -151,8 +151,6 @@ export class JobRun {
         argv: spec.argv,
         cwd: spec.cwd,
         env,
-        user: null,
-        group: null,
         output: null,
       },
       (end) => {

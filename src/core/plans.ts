@@ -3,16 +3,8 @@
  * states, as pure functions: the dependencies a start pulls in, the conflicts it stops, and a
  * stop's steps (dependents first, each step in parallel). The supervisor carries them out.
  */
-import { TendError } from './errors.ts';
-import {
-  type DependencyNode,
-  dependenciesOf,
-  dependentsOf,
-  describeProblem,
-  graphProblems,
-  layers,
-} from './graph.ts';
-import type { ServiceState } from './lifecycle.ts';
+import { type DependencyNode, dependenciesOf, layers } from './graph.ts';
+import { isAtRest, type ServiceState } from './lifecycle.ts';
 import { dependencyNames, type ServiceSpec } from './service-spec.ts';
 
 export interface Instance {
@@ -20,8 +12,6 @@ export interface Instance {
   readonly spec: ServiceSpec;
   readonly state: ServiceState;
 }
-
-export const restingStates: readonly ServiceState[] = ['inactive', 'exited', 'failed'];
 
 /** Edges of one kind: what a start pulls in (requires, wants), what a stop cascades over, or all. */
 export function graphNodes(
@@ -55,38 +45,66 @@ export function withDependencies<T extends Instance>(
   return [...extra, ...selected];
 }
 
-/** Active instances that conflict with any of those about to start. */
-export function conflictsOf<T extends Instance>(starting: readonly T[], all: readonly T[]): T[] {
-  const bases = new Set(starting.map((r) => r.spec.name));
-  return all.filter(
-    (other) =>
-      !bases.has(other.spec.name) &&
-      !restingStates.includes(other.state) &&
-      starting.some(
-        (r) => r.spec.conflicts.includes(other.spec.name) || other.spec.conflicts.includes(r.spec.name),
-      ),
+function conflicting(a: Instance, b: Instance): boolean {
+  return (
+    a.spec.name !== b.spec.name &&
+    (a.spec.conflicts.includes(b.spec.name) || b.spec.conflicts.includes(a.spec.name))
   );
 }
 
+/** Instances outside `starting` that are not at rest and conflict with one of them. */
+export function conflictsOf<T extends Instance>(starting: readonly T[], all: readonly T[]): T[] {
+  const inPlan = new Set(starting);
+  return all.filter(
+    (other) => !inPlan.has(other) && !isAtRest(other.state) && starting.some((r) => conflicting(r, other)),
+  );
+}
+
+/** Pairs of services within one plan that conflict (each pair once, by base name). */
+export function conflictPairs(instances: readonly Instance[]): [string, string][] {
+  const pairs = new Map<string, [string, string]>();
+  for (const a of instances)
+    for (const b of instances)
+      if (conflicting(a, b)) {
+        const [x, y] = [a.spec.name, b.spec.name].sort() as [string, string];
+        pairs.set(`${x}\u0000${y}`, [x, y]);
+      }
+  return [...pairs.values()];
+}
+
 /**
- * A stop of `selected` and of every active instance that requires them, in steps: the last
- * layer of the graph first; within a layer, the last started first.
+ * A stop of `selected` and of every instance not at rest that requires them (transitively),
+ * in steps: the last layer of the graph first; within a layer, the last started first. Each
+ * dependent gets the reason it is stopped for, naming the chain down to what was selected.
  */
 export function stopSteps<T extends Instance>(
   selected: readonly T[],
   inStopOrder: readonly T[],
   specs: readonly ServiceSpec[],
-): { touched: T[]; steps: T[][] } {
+  verb = 'is being stopped',
+): { touched: T[]; steps: T[][]; holds: Map<T, string> } {
   const selectedBases = new Set(selected.map((r) => r.spec.name));
-  const requireNodes = graphNodes(specs, 'requires');
   // every instance of a dependent stops, but of a selected service only the instances selected
-  const dependents = new Set<string>();
-  for (const b of selectedBases) {
-    for (const d of dependentsOf(b, requireNodes)) if (!selectedBases.has(d)) dependents.add(d);
+  const via = new Map<string, string>();
+  const queue = [...selectedBases];
+  for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
+    for (const s of specs) {
+      if (selectedBases.has(s.name) || via.has(s.name) || !Object.hasOwn(s.requires, b)) continue;
+      via.set(s.name, b);
+      queue.push(s.name);
+    }
   }
+  const chain = (base: string): string => {
+    const parts: string[] = [];
+    for (let b = via.get(base); b !== undefined; b = via.get(b)) parts.push(b);
+    return parts.map((p) => `requires ${p}`).join(', which ');
+  };
   const chosen = new Set<T>(selected);
+  const holds = new Map<T, string>();
   for (const r of inStopOrder) {
-    if (dependents.has(r.spec.name) && !restingStates.includes(r.state)) chosen.add(r);
+    if (!via.has(r.spec.name) || isAtRest(r.state)) continue;
+    chosen.add(r);
+    holds.set(r, `stopped: ${chain(r.spec.name)}, which ${verb}`);
   }
   const rank = new Map(
     layers(graphNodes(specs, 'order')).flatMap((layer, i) => layer.map((n) => [n, i] as const)),
@@ -98,15 +116,7 @@ export function stopSteps<T extends Instance>(
     byLayer.set(k, [...(byLayer.get(k) ?? []), r]);
   }
   const steps = [...byLayer.entries()].sort((a, b) => b[0] - a[0]).map(([, rs]) => rs);
-  return { touched: [...chosen], steps };
-}
-
-/** Refuses a set of definitions with an unknown dependency or a cycle. */
-export function assertGraph(specs: readonly ServiceSpec[]): void {
-  const problems = graphProblems(graphNodes(specs, 'order'));
-  if (problems.length === 0) return;
-  const details = problems.map(describeProblem).join('\n');
-  throw new TendError('TEND_CONFIG_INVALID', { file: 'services', details, issues: [] });
+  return { touched: [...chosen], steps, holds };
 }
 
 /** `tend tree`: the definitions with their edges and their instances' states. */

@@ -64,23 +64,23 @@ test('max_restarts within the window gives up after exactly that many restarts, 
     now += d.verdict.delayMs + 10;
   }
   assert.deepEqual(delays, [100, 200, 400]);
-  assert.equal(history.total, 3);
+  assert.equal(history.times.length, 3);
 });
 
 test('restarts older than the window no longer count', () => {
-  const history: RestartHistory = { times: [0, 1, 2], consecutive: 3, total: 3 };
+  const history: RestartHistory = { times: [0, 1, 2], consecutive: 3 };
   const d = decideRestart(spec, history, fail, 61_000);
   assert.equal(d.verdict.kind, 'restart');
 });
 
 test('a run that lasted the backoff cap resets the delay', () => {
-  const history: RestartHistory = { times: [], consecutive: 4, total: 4 };
+  const history: RestartHistory = { times: [], consecutive: 4 };
   const d = decideRestart(spec, history, { code: 1, signal: null, ranMs: 1000 }, 0);
   assert.deepEqual(d.verdict, { kind: 'restart', delayMs: 100, attempt: 1 });
 });
 
 test('no max_restarts means no limit', () => {
-  const history: RestartHistory = { times: Array.from({ length: 50 }, () => 0), consecutive: 0, total: 50 };
+  const history: RestartHistory = { times: Array.from({ length: 50 }, () => 0), consecutive: 0 };
   assert.equal(decideRestart({ ...spec, maxRestarts: null }, history, fail, 1).verdict.kind, 'restart');
 });
 

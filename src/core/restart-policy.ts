@@ -3,7 +3,7 @@
  * decide between restarting (after which delay), exited and failed. No restart storms:
  * delays grow exponentially up to a cap, and `max_restarts` within `restart_window` gives up.
  */
-import type { ExitVerdict } from './lifecycle.ts';
+import type { Landing } from './lifecycle.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface RestartHistory {
@@ -11,11 +11,9 @@ export interface RestartHistory {
   readonly times: readonly number[];
   /** Restarts since the service last stayed up for the backoff cap; the backoff exponent. */
   readonly consecutive: number;
-  /** Every restart since tend started the service, for display. */
-  readonly total: number;
 }
 
-export const emptyHistory: RestartHistory = { times: [], consecutive: 0, total: 0 };
+export const emptyHistory: RestartHistory = { times: [], consecutive: 0 };
 
 export interface RunEnd {
   readonly code: number | null;
@@ -26,7 +24,7 @@ export interface RunEnd {
   readonly forcedFailure?: boolean;
 }
 
-type PolicySpec = Pick<
+export type PolicySpec = Pick<
   ServiceSpec,
   'restart' | 'successExitCodes' | 'restartDelayMs' | 'backoff' | 'maxRestarts' | 'restartWindowMs'
 >;
@@ -47,11 +45,11 @@ export function decideRestart(
   history: RestartHistory,
   end: RunEnd,
   now: number,
-): { verdict: ExitVerdict; history: RestartHistory } {
+): { verdict: Landing; history: RestartHistory } {
   const ok = isSuccess(spec, end);
   const wanted = spec.restart === 'always' || (spec.restart === 'on-failure' && !ok);
   if (!wanted) {
-    const verdict: ExitVerdict = ok
+    const verdict: Landing = ok
       ? { kind: 'exited' }
       : { kind: 'failed', why: `not restarted (restart = "${spec.restart}")` };
     return { verdict, history };
@@ -69,7 +67,7 @@ export function decideRestart(
   const delayMs = restartDelay(spec, consecutive);
   return {
     verdict: { kind: 'restart', delayMs, attempt: times.length + 1 },
-    history: { times: [...times, now], consecutive: consecutive + 1, total: history.total + 1 },
+    history: { times: [...times, now], consecutive: consecutive + 1 },
   };
 }
 

@@ -32,7 +32,7 @@ export interface TriggerHost {
   readonly clock: Clock;
   /** The service's instances that run now, with their process group. */
   active(base: string): { name: string; pgid: number }[];
-  restart(names: readonly string[], why: string): void;
+  restart(names: readonly string[], why: string, cause: 'cron' | 'watch' | 'memory'): void;
 }
 
 /** Folders nobody wants a restart for. */
@@ -40,12 +40,13 @@ const alwaysIgnored = ['node_modules', '.git', '.tend'];
 
 export function startTriggers(spec: TriggerSpec, host: TriggerHost): () => void {
   const stops: (() => void)[] = [];
-  const restartActive = (why: string) => {
+  const restartActive = (cause: 'cron' | 'watch') => (why: string) => {
     const names = host.active(spec.name).map((i) => i.name);
-    if (names.length) host.restart(names, why);
+    if (names.length) host.restart(names, why, cause);
   };
-  if (spec.cronRestart) stops.push(cronTrigger(spec.cronRestart, host.clock, restartActive));
-  if (spec.watch) stops.push(watchTrigger(spec.watch, spec.cwd ?? process.cwd(), host.clock, restartActive));
+  if (spec.cronRestart) stops.push(cronTrigger(spec.cronRestart, host.clock, restartActive('cron')));
+  if (spec.watch)
+    stops.push(watchTrigger(spec.watch, spec.cwd ?? process.cwd(), host.clock, restartActive('watch')));
   if (spec.maxMemoryBytes !== null) stops.push(memoryTrigger(spec, spec.maxMemoryBytes, host));
   return () => {
     for (const stop of stops) stop();
@@ -133,7 +134,7 @@ function memoryTrigger(spec: TriggerSpec, limit: number, host: TriggerHost): () 
     const groups = groupStats(instances.map((i) => i.pgid));
     for (const i of instances) {
       const rss = groups.get(i.pgid)?.rssBytes ?? 0;
-      if (rss > limit) host.restart([i.name], `max_memory (RSS ${mb(rss)} over ${mb(limit)})`);
+      if (rss > limit) host.restart([i.name], `max_memory (RSS ${mb(rss)} over ${mb(limit)})`, 'memory');
     }
     timer = host.clock.setTimer(spec.memoryCheckMs, check);
   };

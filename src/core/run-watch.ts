@@ -5,12 +5,14 @@
  * Everything stops when the run ends (dispose).
  */
 import type { Clock, TimerHandle } from './clock.ts';
-import { describeProbe, runProbe } from './probes/probe.ts';
+import { describeProbe, type ProbeContext, type ProbeResult } from './probes/probe.ts';
 import type { ProbeSpec, ServiceSpec } from './service-spec.ts';
 
 export interface WatchHost {
   readonly clock: Clock;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Runs one check (the process driver's probe). */
+  probe(spec: ProbeSpec, ctx: ProbeContext): Promise<ProbeResult>;
   ready(how: string): void;
   /** The liveness probe failed `retries` times in a row. */
   unhealthy(why: string): void;
@@ -99,7 +101,7 @@ export class RunWatch {
   }
 
   #probe(probe: ProbeSpec, timeoutMs: number) {
-    return runProbe(probe, {
+    return this.#host.probe(probe, {
       timeoutMs,
       signal: this.#abort.signal,
       env: this.#host.env,

@@ -1,35 +1,41 @@
 /**
  * Drives one service instance: feeds events through the lifecycle table and carries out the
- * effects it returns (spawn, signal, timers). Events are queued and handled one at a time, so
- * an effect that produces an event (a spawn that fails at once) never re-enters the table.
+ * effects it returns (spawn, hooks, watches, signals, timers). It decides nothing itself: a
+ * callback from a process, probe or hook is routed by identity (is it about the current run?)
+ * and handed to the table, which says what it means in the current state. Events are queued
+ * and handled one at a time, so an effect that produces an event never re-enters the table.
  */
 
 import { closeFd } from '../logs/fifo.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
 import type { Moved } from '../logs/rotating-file.ts';
-import { watchAdopted } from '../process/adopt.ts';
-import { isGroupAlive, signalGroup } from '../process/group.ts';
-import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
+import type { ProcessEnd, SpawnedProcess } from '../process/spawn.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
-import { type HookOutcome, type HookPhase, runHooks } from './hooks.ts';
+import type { HookOutcome, HookPhase } from './hooks.ts';
+import { resolveIdentity } from './identity.ts';
 import {
   type Effect,
-  type ExitVerdict,
+  IllegalTransition,
   initialLifecycle,
+  isAtRest,
+  isLive,
   type Lifecycle,
+  type RestartCause,
+  restartCauses,
   type ServiceEvent,
   type ServiceState,
   transition,
 } from './lifecycle.ts';
-import { decideRestart, describeExit, emptyHistory, type RestartHistory } from './restart-policy.ts';
+import type { ProcessDriver } from './process-driver.ts';
 import { RunWatch } from './run-watch.ts';
 import { ServiceOutput } from './service-output.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export interface RunnerHost {
   readonly clock: Clock;
+  readonly driver: ProcessDriver;
   /** Where the named pipes of services' output live; null: plain pipes that die with tend. */
   readonly pipeDir: string | null;
   /** Moves what waits in a pipe into the service's log file; null when that cannot be done. */
@@ -43,7 +49,7 @@ export interface RunnerHost {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
-  /** Whether this service must still wait for dependencies before it may spawn. */
+  /** Whether this instance must still wait (dependencies, a conflicting service still up). */
   awaiting(name: string): boolean;
 }
 
@@ -59,6 +65,21 @@ export interface LastExit {
   readonly at: number;
 }
 
+/** Every restart tend performed, by what caused it, and the last one. */
+export interface RestartTally {
+  readonly total: number;
+  readonly byCause: Readonly<Record<RestartCause, number>>;
+  readonly last: { readonly cause: RestartCause; readonly at: number } | null;
+}
+
+/** What a new tend carries over from the previous one for an instance. */
+export interface CarriedCounters {
+  readonly restarts: number;
+  readonly restartsByCause?: Partial<Record<RestartCause, number>> | undefined;
+  readonly lastRestart?: { readonly cause: RestartCause; readonly at: number } | null | undefined;
+  readonly lastExit?: LastExit | null | undefined;
+}
+
 /** How often the rest of a group is checked after its leader exited during a stop. */
 const groupPollMs = 20;
 
@@ -71,6 +92,10 @@ export interface HealthTally {
   readonly failures: number;
 }
 
+function zeroCauses(): Record<RestartCause, number> {
+  return Object.fromEntries(restartCauses.map((c) => [c, 0])) as Record<RestartCause, number>;
+}
+
 export class ServiceRunner {
   readonly name: string;
   readonly index: number;
@@ -79,16 +104,20 @@ export class ServiceRunner {
   #lc: Lifecycle = initialLifecycle;
   #reason = 'added';
   #since: number;
-  #history: RestartHistory = emptyHistory;
   #proc: SpawnedProcess | null = null;
+  /** Numbers each spawn: a callback about an earlier run is recognised and dropped. */
+  #run = 0;
   /** The PID that leads the current (or last) process group; kept until the group is gone. */
   #pgid: number | null = null;
   #startedAt: number | null = null;
   #lastExit: LastExit | null = null;
   #health: HealthTally | null = null;
+  #spawned = false;
+  #restarts = zeroCauses();
+  #lastRestart: RestartTally['last'] = null;
   #timers: TimerHandle[] = [];
   #groupPoll: TimerHandle | null = null;
-  #queue: ServiceEvent[] = [];
+  #queue: (() => ServiceEvent)[] = [];
   #busy = false;
   #waiters = new Set<() => void>();
   /** Readiness and liveness of the current run; disposed when the run ends. */
@@ -97,8 +126,6 @@ export class ServiceRunner {
   #hookAbort: AbortController | null = null;
   /** post_stop hooks of the last run; the next pre_start waits for them. */
   #hookChain: Promise<unknown> = Promise.resolve();
-  /** A process ran since the last post_stop. */
-  #ran = false;
   /** stdout and stderr: named pipes kept across restarts, split into numbered lines. */
   readonly #output: ServiceOutput;
 
@@ -128,6 +155,10 @@ export class ServiceRunner {
   get state(): ServiceState {
     return this.#lc.state;
   }
+  /** Inactive or failed because a requirement went away; it starts again when that is back. */
+  get held(): boolean {
+    return this.#lc.hold;
+  }
   get reason(): string {
     return this.#reason;
   }
@@ -144,76 +175,99 @@ export class ServiceRunner {
   get startedAt(): number | null {
     return this.#startedAt;
   }
-  get restarts(): number {
-    return this.#history.total;
+  get restarts(): RestartTally {
+    let total = 0;
+    for (const c of restartCauses) total += this.#restarts[c];
+    return { total, byCause: { ...this.#restarts }, last: this.#lastRestart };
   }
   /** The health checks' results so far, or null when the service has none or none ran yet. */
   get health(): HealthTally | null {
     return this.#health;
   }
-
   get lastExit(): LastExit | null {
     return this.#lastExit;
   }
 
   start(): void {
-    this.#send({ type: 'start', awaiting: this.#host.awaiting(this.name) });
+    this.#send(() => ({ type: 'start', awaiting: this.#host.awaiting(this.name) }));
   }
-  stop(): void {
-    this.#send({ type: 'stop' });
+  /**
+   * `why`: the reason when it is not a user's request; `hold`: the stop is for a requirement
+   * going away, and the service comes back with it.
+   */
+  stop(why?: string, hold = false): void {
+    this.#send(() => ({ type: 'stop', ...(why === undefined ? {} : { why }), ...(hold ? { hold } : {}) }));
+  }
+
+  /** Says why a service at rest is as it is (autostart = false, a conflict at bring-up). */
+  note(reason: string): void {
+    if (isAtRest(this.#lc.state)) this.#reason = reason;
   }
   /** `why` names what asked for it (a trigger), for the event's reason. */
-  restart(why?: string): void {
-    this.#send({ type: 'restart', awaiting: this.#host.awaiting(this.name), ...(why ? { why } : {}) });
+  restart(cause: RestartCause = 'requested', why?: string): void {
+    this.#send(() => ({
+      type: 'restart',
+      awaiting: this.#host.awaiting(this.name),
+      cause,
+      ...(why ? { why } : {}),
+    }));
   }
-  depsMet(): void {
-    this.#send({ type: 'deps-met' });
+  /** Something it waits for (or is held for) changed; the table decides what that means now. */
+  depsChanged(): void {
+    this.#send(() => ({ type: 'deps-changed', awaiting: this.#host.awaiting(this.name) }));
   }
-  depFailed(why: string): void {
-    this.#send({ type: 'dep-failed', why });
+  depLost(failed: boolean, why: string): void {
+    this.#send(() => ({ type: 'dep-lost', failed, why }));
   }
 
   /**
    * Takes over a process a previous tend started (checked by the caller to be the same
-   * process): its pipes are read again, its exit watched, its restart count kept.
+   * process): its pipes are read again, its exit watched, its counters kept.
    */
-  adopt(record: {
-    pid: number;
-    startTicks: number;
-    startedAt: number;
-    restarts: number;
-    lastExit?: LastExit | null;
-  }): void {
+  adopt(record: { pid: number; startTicks: number; startedAt: number } & CarriedCounters): void {
+    const run = ++this.#run;
     const startedAt = record.startedAt;
-    let proc: SpawnedProcess | null = null;
-    proc = watchAdopted(record.pid, record.startTicks, (end) => this.#onEnd(proc, end, startedAt));
+    this.#proc = this.#host.driver.adopt(record.pid, record.startTicks, (end) =>
+      this.#onEnd(run, end, startedAt),
+    );
     this.#output.open();
-    this.#proc = proc;
     this.#pgid = record.pid;
     this.#startedAt = startedAt;
+    this.#spawned = true;
     this.restoreCounters(record);
-    this.#send({ type: 'adopted', pid: record.pid });
-    const watch = this.#makeWatch(this.#host.baseEnv);
-    watch.startHealth();
+    this.#makeWatch(this.#env());
+    this.#send(() => ({ type: 'adopted', pid: record.pid }));
   }
 
-  /** Carries the restart count and last exit over from a previous image of tend. */
-  restoreCounters(record: { restarts: number; lastExit?: LastExit | null }): void {
-    this.#history = { ...this.#history, total: record.restarts };
+  /** A resting state a previous tend recorded: a one-shot that completed stays completed. */
+  restore(state: 'exited' | 'failed', reason: string, record: CarriedCounters): void {
+    this.#spawned = true;
+    this.restoreCounters(record);
+    this.#send(() => ({ type: 'restored', state, reason }));
+  }
+
+  /** Carries the restart counts and last exit over from a previous image of tend. */
+  restoreCounters(record: CarriedCounters): void {
+    this.#restarts = { ...zeroCauses(), ...(record.restartsByCause ?? {}) };
+    // a record from before restarts were counted by cause: the total alone, as requested ones
+    const known = restartCauses.reduce((n, c) => n + this.#restarts[c], 0);
+    if (known < record.restarts) this.#restarts.requested += record.restarts - known;
+    this.#lastRestart = record.lastRestart ?? null;
     this.#lastExit = record.lastExit ?? null;
+    if (record.restarts > 0 || record.lastExit) this.#spawned = true;
   }
 
   /** Sends a signal to the whole group; false when nothing runs. */
   kill(signal: NodeJS.Signals): boolean {
-    return this.#pgid !== null && this.#isLive() && signalGroup(this.#pgid, signal);
+    return this.#pgid !== null && isLive(this.#lc.state) && this.#host.driver.signalGroup(this.#pgid, signal);
   }
 
   /** Resolves once the service rests: inactive, exited or failed. */
   settled(): Promise<void> {
-    if (this.#isAtRest()) return Promise.resolve();
+    if (isAtRest(this.#lc.state)) return Promise.resolve();
     return new Promise((resolve) => {
       const check = () => {
-        if (!this.#isAtRest()) return;
+        if (!isAtRest(this.#lc.state)) return;
         this.#waiters.delete(check);
         resolve();
       };
@@ -221,46 +275,34 @@ export class ServiceRunner {
     });
   }
 
-  #isAtRest(): boolean {
-    const s = this.#lc.state;
-    return s === 'inactive' || s === 'exited' || s === 'failed';
-  }
-
-  #isLive(): boolean {
-    const s = this.#lc.state;
-    return s === 'starting' || s === 'running' || s === 'stopping';
-  }
-
-  #send(event: ServiceEvent): void {
-    this.#queue.push(event);
+  #send(make: () => ServiceEvent): void {
+    this.#queue.push(make);
     if (this.#busy) return;
     this.#busy = true;
     try {
-      for (let e = this.#queue.shift(); e; e = this.#queue.shift()) this.#handle(e);
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#handle(next());
     } finally {
       this.#busy = false;
     }
   }
 
   #handle(event: ServiceEvent): void {
-    const step = transition(this.#lc, event);
+    const at = this.#host.clock.now();
+    let step: ReturnType<typeof transition>;
+    try {
+      step = transition(this.#lc, event, { spec: this.#spec, now: at });
+    } catch (e) {
+      if (!(e instanceof IllegalTransition)) throw e;
+      // a cell the table calls impossible happened: reported, never a crash of tend
+      this.#host.emit({ type: 'illegal', service: this.name, state: e.state, event: e.event, at });
+      return;
+    }
     if (step.kind === 'nop') return;
     const from = this.#lc.state;
     this.#lc = step.next;
-    if (step.next.state !== 'starting' && step.next.state !== 'running') this.#endWatch();
     this.#reason = step.reason;
-    const at = this.#host.clock.now();
     if (from !== step.next.state) this.#since = at;
-    const ended = step.next.state !== 'running' && step.next.state !== 'stopping';
-    if (this.#ran && ended && (from !== 'starting' || step.next.state !== 'starting')) {
-      this.#ran = false;
-      this.#hookChain = this.#runPhase('post_stop');
-    }
     for (const effect of step.effects) this.#apply(effect);
-    if (from === 'starting' && step.next.state === 'running') {
-      this.#watch?.startHealth();
-      this.#postStart();
-    }
     this.#host.emit({
       type: 'state',
       service: this.name,
@@ -276,19 +318,38 @@ export class ServiceRunner {
   #apply(effect: Effect): void {
     switch (effect.type) {
       case 'spawn':
-        return this.#spawn();
-      case 'signal-group':
+        return this.#spawn(effect.cause);
+      case 'run-pre-start':
+        return this.#preStart();
+      case 'abandon-hooks':
         this.#hookAbort?.abort();
+        this.#hookAbort = null;
+        return;
+      case 'run-post-start':
+        return this.#postStart();
+      case 'run-post-stop':
+        this.#hookChain = this.#runPhase('post_stop');
+        return;
+      case 'start-health':
+        this.#watch?.startHealth();
+        return;
+      case 'end-watch':
+        this.#watch?.dispose();
+        this.#watch = null;
+        return;
+      case 'arm-start-timeout':
+        return this.#timer(effect.ms, () => ({ type: 'start-timeout' }));
+      case 'signal-group':
         return this.#signalStop();
       case 'kill-group':
-        if (this.#pgid !== null) signalGroup(this.#pgid, 'SIGKILL');
+        if (this.#pgid !== null) this.#host.driver.signalGroup(this.#pgid, 'SIGKILL');
         return;
       case 'arm-stop-timeout':
-        return this.#timer(this.#spec.stopTimeoutMs, 'stopping', () => ({ type: 'stop-timeout' }));
+        return this.#timer(this.#spec.stopTimeoutMs, () => ({ type: 'stop-timeout' }));
       case 'await-group':
         return this.#awaitGroup();
       case 'schedule-restart':
-        return this.#timer(effect.delayMs, 'backoff', () => ({
+        return this.#timer(effect.delayMs, () => ({
           type: 'backoff-elapsed',
           awaiting: this.#host.awaiting(this.name),
         }));
@@ -303,12 +364,11 @@ export class ServiceRunner {
     }
   }
 
-  /** A timer that only fires into the state that armed it: a stale one is a no-op. */
-  #timer(ms: number, state: ServiceState, event: () => ServiceEvent): void {
-    const armedIn = this.#lc;
+  /** A timer of the current state; every move out of that state cancels it. */
+  #timer(ms: number, event: () => ServiceEvent): void {
     const handle = this.#host.clock.setTimer(ms, () => {
       this.#timers = this.#timers.filter((t) => t !== handle);
-      if (this.#lc === armedIn || this.#lc.state === state) this.#send(event());
+      this.#send(event);
     });
     this.#timers.push(handle);
   }
@@ -318,14 +378,13 @@ export class ServiceRunner {
     if (this.#proc?.running || this.#groupPoll) return;
     const poll = () => {
       this.#groupPoll = null;
-      if (this.#lc.state !== 'stopping') return;
-      if (this.#pgid !== null && isGroupAlive(this.#pgid)) {
+      if (this.#pgid !== null && this.#host.driver.isGroupAlive(this.#pgid)) {
         // members outlive the leader only in this rare case; no event tells us they are gone
         this.#groupPoll = this.#host.clock.setTimer(groupPollMs, poll);
         return;
       }
       this.#pgid = null;
-      this.#send({ type: 'group-gone', awaiting: this.#host.awaiting(this.name) });
+      this.#send(() => ({ type: 'group-gone', awaiting: this.#host.awaiting(this.name) }));
     };
     poll();
   }
@@ -334,7 +393,7 @@ export class ServiceRunner {
   async #runPhase(phase: HookPhase, signal = new AbortController().signal): Promise<HookOutcome> {
     const hooks = this.#spec.hooks[phase];
     if (!hooks.length) return { ok: true };
-    const r = await runHooks(phase, hooks, {
+    const r = await this.#host.driver.hooks(phase, hooks, {
       env: this.#env(),
       cwd: this.#spec.cwd,
       signal,
@@ -354,35 +413,25 @@ export class ServiceRunner {
     };
   }
 
-  /** pre_start hooks first (after the last run's post_stop); a stop meanwhile abandons them. */
-  #spawn(): void {
-    if (!this.#spec.hooks.pre_start.length && !this.#spec.hooks.post_stop.length) return this.#spawnNow();
-    const lc = this.#lc;
+  /** pre_start hooks, after the last run's post_stop; the table hears how they ended. */
+  #preStart(): void {
     const abort = new AbortController();
     this.#hookAbort = abort;
     void this.#hookChain
       .then(() => this.#runPhase('pre_start', abort.signal))
       .then((r) => {
-        if (this.#hookAbort === abort) this.#hookAbort = null;
-        if (this.#lc !== lc) {
-          // stopped or restarted while the hooks ran: no process to wait for
-          if (this.#lc.state === 'stopping' && this.#pgid === null) {
-            this.#send({ type: 'group-gone', awaiting: this.#host.awaiting(this.name) });
-          }
-          return;
-        }
-        if (!r.ok) this.#send({ type: 'spawn-failed', why: r.why });
-        else this.#spawnNow();
+        if (this.#hookAbort !== abort) return;
+        this.#hookAbort = null;
+        this.#send(() => (r.ok ? { type: 'hooks-done' } : { type: 'hooks-failed', why: r.why }));
       });
   }
 
-  /** post_start hooks; a blocking one that fails stops the service as failed. */
+  /** post_start hooks of the current run; the table hears of a failure. */
   #postStart(): void {
     if (!this.#spec.hooks.post_start.length) return;
-    const proc = this.#proc;
+    const run = this.#run;
     void this.#runPhase('post_start').then((r) => {
-      if (r.ok || this.#proc !== proc || this.#lc.state !== 'running') return;
-      this.#send({ type: 'health-failed', why: r.why, verdict: { kind: 'failed', why: r.why } });
+      if (!r.ok && run === this.#run) this.#send(() => ({ type: 'post-start-failed', why: r.why }));
     });
   }
 
@@ -391,73 +440,81 @@ export class ServiceRunner {
     const pgid = this.#pgid;
     if (pgid === null) return;
     if (!this.#spec.hooks.pre_stop.length) {
-      signalGroup(pgid, this.#spec.stopSignal);
+      this.#host.driver.signalGroup(pgid, this.#spec.stopSignal);
       return;
     }
+    const run = this.#run;
     void this.#runPhase('pre_stop').then(() => {
-      if (this.#pgid === pgid && this.#lc.state === 'stopping') signalGroup(pgid, this.#spec.stopSignal);
+      if (this.#run === run && this.#pgid === pgid && this.#lc.state === 'stopping')
+        this.#host.driver.signalGroup(pgid, this.#spec.stopSignal);
     });
   }
 
-  #spawnNow(): void {
+  #spawn(cause: RestartCause): void {
+    const at = this.#host.clock.now();
+    if (this.#spawned) {
+      this.#restarts[cause]++;
+      this.#lastRestart = { cause, at };
+    }
+    this.#spawned = true;
     const spec = this.#spec;
     const env = this.#env();
-    let proc: SpawnedProcess | null = null;
-    const startedAt = this.#host.clock.now();
+    const run = ++this.#run;
+    const startedAt = at;
+    let identity: { uid?: number; gid?: number };
+    try {
+      identity = resolveIdentity(spec);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.#send(() => ({ type: 'spawn-failed', why, awaiting: false }));
+      return;
+    }
     const fifos = this.#output.open();
     const output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
-    proc = spawnProcess(
+    const proc = this.#host.driver.spawn(
       {
         name: this.name,
         argv: spec.argv,
         cwd: spec.cwd,
         env,
-        user: spec.user,
-        group: spec.group,
+        ...identity,
         channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
         output,
         controller: spec.controller !== null,
       },
-      (end) => this.#onEnd(proc, end, startedAt),
+      (end) => this.#onEnd(run, end, startedAt),
     );
     // the child has its own copies now
     if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
     this.#proc = proc;
-    if (!proc) return;
-    this.#ran = true;
-    this.#pgid = proc.pid;
+    this.#pgid = proc?.pid ?? null;
     this.#startedAt = startedAt;
+    const watch = this.#makeWatch(env);
+    if (!proc) return;
     if (spec.controller !== null && proc.stdin && proc.stdout) {
       // a controller's stdout is commands, not log lines
       this.#host.attachController(this.name, spec.controller, { input: proc.stdout, output: proc.stdin });
     } else if (proc.stdout) this.#output.capture(proc.stdout, 'stdout');
     if (proc.stderr) this.#output.capture(proc.stderr, 'stderr');
     this.#host.emit({ type: 'spawn', service: this.name, pid: proc.pid, at: startedAt });
-    this.#startWatch(proc, env);
-  }
-
-  #startWatch(proc: SpawnedProcess, env: Readonly<Record<string, string | undefined>>): void {
-    const watch = this.#makeWatch(env);
     proc.notify?.on('data', (chunk: Buffer) => watch.notified(chunk));
     proc.notify?.on('error', () => {});
-    if (this.#spec.ready?.kind === 'ipc') proc.onMessage((m) => watch.message(m));
-    const timeout = this.#spec.startTimeoutMs;
-    if (timeout !== null) {
-      this.#timer(timeout, 'starting', () => ({ type: 'start-timeout', verdict: this.failureVerdict() }));
-    }
+    if (spec.ready?.kind === 'ipc') proc.onMessage((m) => watch.message(m));
     watch.start();
   }
 
+  /** The run's watch: its callbacks reach the table only while it is the current one. */
   #makeWatch(env: Readonly<Record<string, string | undefined>>): RunWatch {
+    this.#watch?.dispose();
     const watch = new RunWatch(this.#spec, {
       clock: this.#host.clock,
       env,
+      probe: this.#host.driver.probe,
       ready: (how) => {
-        if (this.#watch === watch && this.#lc.state === 'starting') this.#send({ type: 'ready', how });
+        if (this.#watch === watch) this.#send(() => ({ type: 'ready', how }));
       },
       unhealthy: (why) => {
-        if (this.#watch !== watch || this.#lc.state !== 'running') return;
-        this.#send({ type: 'health-failed', why, verdict: this.failureVerdict() });
+        if (this.#watch === watch) this.#send(() => ({ type: 'health-failed', why }));
       },
       health: (ok, detail) => {
         const at = this.#host.clock.now();
@@ -474,57 +531,30 @@ export class ServiceRunner {
     return watch;
   }
 
-  #endWatch(): void {
-    this.#watch?.dispose();
-    this.#watch = null;
-  }
-
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
   closePipes({ remove = true } = {}): void {
     this.#output.close({ remove });
   }
 
-  #onEnd(proc: SpawnedProcess | null, end: ProcessEnd, startedAt: number): void {
-    const now = this.#host.clock.now();
+  #onEnd(run: number, end: ProcessEnd, startedAt: number): void {
+    if (run !== this.#run) return;
     if (end.kind === 'error') {
       // only a process that never ran reports an error instead of an exit
-      if (this.#lc.state === 'starting' && this.#proc === proc) {
-        this.#pgid = null;
-        this.#send({ type: 'spawn-failed', why: `could not start: ${end.why}` });
-      }
+      this.#pgid = null;
+      const why = `could not start: ${end.why}`;
+      this.#send(() => ({ type: 'spawn-failed', why, awaiting: this.#host.awaiting(this.name) }));
       return;
     }
-    if (proc === null || this.#proc !== proc) return;
+    const now = this.#host.clock.now();
     this.#lastExit = { code: end.code, signal: end.signal, at: now };
     this.#host.emit({
       type: 'exit',
       service: this.name,
-      pid: proc.pid,
+      pid: this.#proc?.pid ?? 0,
       code: end.code,
       signal: end.signal,
       at: now,
     });
-    const status = describeExit(end.code, end.signal);
-    let verdict: ExitVerdict = { kind: 'exited' };
-    if (this.#lc.state === 'starting' || this.#lc.state === 'running') {
-      const decided = decideRestart(this.#spec, this.#history, { ...end, ranMs: now - startedAt }, now);
-      this.#history = decided.history;
-      verdict = decided.verdict;
-    }
-    this.#send({ type: 'exited', status, verdict });
-  }
-
-  /** A failure that is not an exit (start timeout, health) decided by the same policy. */
-  failureVerdict(): ExitVerdict {
-    const now = this.#host.clock.now();
-    const ranMs = this.#startedAt === null ? 0 : now - this.#startedAt;
-    const decided = decideRestart(
-      this.#spec,
-      this.#history,
-      { code: null, signal: null, ranMs, forcedFailure: true },
-      now,
-    );
-    this.#history = decided.history;
-    return decided.verdict;
+    this.#send(() => ({ type: 'exited', code: end.code, signal: end.signal, ranMs: now - startedAt }));
   }
 }

@@ -74,6 +74,8 @@ export interface ServiceSpec {
   readonly stopTimeoutMs: number;
   /** Start after these reach their condition; stop before they stop; fail if they fail. */
   readonly requires: Readonly<Record<string, DependencyCondition>>;
+  /** The requirements whose restart restarts this service too (`restart = true` on the entry). */
+  readonly requiresRestart: readonly string[];
   /** Start these too and wait for their condition, but do not fail if they fail. */
   readonly wants: Readonly<Record<string, DependencyCondition>>;
   /** Ordering only: if these are starting, wait until they are ready. */
@@ -118,6 +120,7 @@ export const serviceDefaults = {
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 10_000,
   requires: {},
+  requiresRestart: [],
   wants: {},
   after: [],
   conflicts: [],
@@ -180,10 +183,14 @@ export function commandArgv(command: string): string[] {
   return command.trim().split(/\s+/).filter(Boolean);
 }
 
-type Dependencies = readonly string[] | Readonly<Record<string, DependencyCondition>>;
+/** A dependency entry: a condition, or a condition with `restart` (requires only). */
+export type DependencyEntry =
+  | DependencyCondition
+  | { readonly condition?: DependencyCondition; readonly restart?: boolean };
+type Dependencies = readonly string[] | Readonly<Record<string, DependencyEntry>>;
 
 export type ServiceSpecInput = Partial<
-  Omit<ServiceSpec, 'name' | 'argv' | 'commandText' | 'requires' | 'wants'>
+  Omit<ServiceSpec, 'name' | 'argv' | 'commandText' | 'requires' | 'wants' | 'requiresRestart'>
 > & {
   readonly name: string;
   /** A list means the default condition: "ready" for requires, "started" for wants. */
@@ -197,7 +204,20 @@ export function conditionsOf(
 ): Record<string, DependencyCondition> {
   if (!deps) return {};
   if (Array.isArray(deps)) return Object.fromEntries(deps.map((d: string) => [d, fallback]));
-  return { ...(deps as Readonly<Record<string, DependencyCondition>>) };
+  return Object.fromEntries(
+    Object.entries(deps as Readonly<Record<string, DependencyEntry>>).map(([d, e]) => [
+      d,
+      typeof e === 'string' ? e : (e.condition ?? fallback),
+    ]),
+  );
+}
+
+/** The entries that ask for `restart = true`. */
+export function restartingWith(deps: Dependencies | undefined): string[] {
+  if (!deps || Array.isArray(deps)) return [];
+  return Object.entries(deps as Readonly<Record<string, DependencyEntry>>)
+    .filter(([, e]) => typeof e !== 'string' && e.restart === true)
+    .map(([d]) => d);
 }
 
 /** Builds a spec from code (tests, the SDK's builder), filling in every default. */
@@ -219,6 +239,7 @@ export function makeServiceSpec(input: ServiceSpecInput): ServiceSpec {
     ...serviceDefaults,
     ...rest,
     requires: conditionsOf(requires, 'ready'),
+    requiresRestart: restartingWith(requires),
     wants: conditionsOf(wants, 'started'),
     argv,
     commandText,

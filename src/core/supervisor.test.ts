@@ -143,11 +143,11 @@ describe('Supervisor with real processes', () => {
       const s = sup.status('svc')[0]!;
       return s.state === 'running' && s.pid !== second;
     });
-    assert.equal(
-      sup.status('svc')[0]!.restarts,
-      1,
-      'a requested restart is not counted as a failure restart',
-    );
+    const status = sup.status('svc')[0]!;
+    assert.equal(status.restarts, 2, 'every restart counts, whatever its cause');
+    assert.equal(status.restartsByCause.requested, 1);
+    assert.equal(status.restartsByCause.exit, 1);
+    assert.equal(status.lastRestart?.cause, 'exit');
   });
 
   test('names, bases and globs select services; unknown names are errors', (t) => {

@@ -1,39 +1,49 @@
 /**
  * The kernel's entry point: holds the services, runs their instances, and emits one stream of
  * events and one of log lines. Every interface (CLI, RPC, HTTP, scripts) drives this API.
+ * Definitions are checked as a whole set (service-set.ts) whatever order they arrive in;
+ * every start goes through one plan (dependencies pulled in, conflicting services stopped
+ * first), every stop through another (dependents first, held to start again with it), and
+ * every state change re-evaluates just the services whose dependencies it touches.
  */
 
 import type { LogLine } from '../logs/log-line.ts';
-import { isAdoptable } from '../process/adopt.ts';
-import { groupStats } from '../process/proc.ts';
-import { resolveIdentity } from '../process/spawn.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { type DependencyStatus, dependencyDecision, evaluateDependencies } from './dependencies.ts';
+import {
+  type DependencyStatus,
+  dependencyDecision,
+  evaluateDependencies,
+  type InstanceView,
+  requirementLoss,
+} from './dependencies.ts';
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
-import type { ServiceState } from './lifecycle.ts';
+import { resolveIdentity } from './identity.ts';
+import { isAtRest, type RestartCause, type ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName, splitInstanceName } from './names.ts';
-import {
-  assertGraph,
-  conflictsOf,
-  dependencyTree,
-  restingStates,
-  stopSteps,
-  withDependencies,
-} from './plans.ts';
+import { conflictPairs, conflictsOf, dependencyTree, stopSteps, withDependencies } from './plans.ts';
+import { type ProcessDriver, realProcesses } from './process-driver.ts';
 import { startTriggers } from './restart-triggers.ts';
 import { isGlob, matchPattern } from './selection.ts';
 import {
+  type CarriedCounters,
   type ControllerPipes,
   type HealthTally,
   type LastExit,
+  type RestartTally,
   type RunnerHost,
   ServiceRunner,
 } from './service-runner.ts';
+import { describeSetProblem, setProblems } from './service-set.ts';
 import type { ServiceSpec } from './service-spec.ts';
+import { type ServiceStats, StatsReader } from './service-stats.ts';
+
+export type { ServiceStats } from './service-stats.ts';
 
 export interface SupervisorOptions {
   readonly clock?: Clock;
+  /** How processes are started and watched; the real one unless a test drives its own. */
+  readonly driver?: ProcessDriver;
   /** The environment services inherit before their own `env`; defaults to tend's. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -61,14 +71,14 @@ export interface SupervisorOptions {
 }
 
 /** A process a previous tend (or image) left running, or with pid 0 only its counters. */
-export interface AdoptableProcess {
+export interface AdoptableProcess extends CarriedCounters {
   readonly pid: number;
   readonly startTicks: number;
   readonly startedAt: number;
-  readonly restarts: number;
-  readonly lastExit?: LastExit | null;
   /** With pid 0: start it (it was waiting to restart when the previous image left). */
   readonly resume?: boolean;
+  /** With pid 0: it had completed (a one-shot) or failed; it stays so. */
+  readonly ended?: { readonly state: 'exited' | 'failed'; readonly reason: string };
 }
 
 export interface ServiceStatus {
@@ -82,24 +92,17 @@ export interface ServiceStatus {
   readonly pid: number | null;
   readonly startedAt: number | null;
   readonly uptimeMs: number;
+  /** Every restart tend performed, whatever its cause. */
   readonly restarts: number;
+  readonly restartsByCause: RestartTally['byCause'];
+  readonly lastRestart: RestartTally['last'];
   readonly lastExit: LastExit | null;
+  /** Stopped (or failed) for a requirement; it starts again when that is back. */
+  readonly held: boolean;
   readonly class: ServiceSpec['class'];
   readonly critical: boolean;
   readonly command: string;
   readonly health: HealthTally | null;
-}
-
-export interface ServiceStats {
-  readonly name: string;
-  readonly pids: readonly number[];
-  readonly cpuPercent: number;
-  /** CPU time of the current process group (user + system), reset when the service restarts. */
-  readonly cpuSeconds: number;
-  readonly rssBytes: number;
-  readonly uptimeMs: number;
-  readonly restarts: number;
-  readonly lastExit: LastExit | null;
 }
 
 export interface WaitOptions {
@@ -107,36 +110,51 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A change to the set of definitions, checked as a whole and then carried out. */
+export interface SetChange {
+  readonly add?: readonly ServiceSpec[];
+  readonly update?: readonly ServiceSpec[];
+  readonly remove?: readonly string[];
+}
+
 export class Supervisor {
   readonly events = new Listeners<SupervisorEvent>();
   readonly logs = new Listeners<LogLine>();
   readonly clock: Clock;
-  readonly #env: Readonly<Record<string, string | undefined>>;
-  readonly #pipeDir: string | null;
-  readonly #drainPipe: RunnerHost['drainPipe'];
-  readonly #readTail: RunnerHost['readTail'];
-  readonly #everyLineWanted: (service: string) => boolean;
-  readonly #attachController: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
+  readonly #driver: ProcessDriver;
+  readonly #host: Omit<RunnerHost, 'awaiting'>;
   readonly #adoptable: Map<string, AdoptableProcess>;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
   readonly #runners = new Map<string, ServiceRunner[]>();
+  readonly #byInstance = new Map<string, ServiceRunner>();
+  /** Base → the bases whose dependencies or conflicts name it (and those it conflicts with). */
+  #dependents = new Map<string, Set<string>>();
+  /** Instances whose stop is planned behind their dependents': as good as stopped already. */
+  readonly #leaving = new Set<ServiceRunner>();
   /** Instance names in the order they were last started, for reverse-order shutdown. */
   #startOrder: string[] = [];
   #closing = false;
-  readonly #cpuSamples = new Map<string, { at: number; cpu: number }>();
+  readonly #stats = new StatsReader();
   /** Stops each service's restart triggers. */
   readonly #triggers = new Map<string, () => void>();
 
   constructor(options: SupervisorOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.#env = options.env ?? process.env;
-    this.#pipeDir = options.pipeDir ?? null;
-    this.#drainPipe = options.drainPipe ?? (() => null);
-    this.#readTail = options.readTail ?? (() => Buffer.alloc(0));
-    this.#everyLineWanted = options.everyLineWanted ?? (() => true);
-    this.#attachController = options.attachController ?? ((_s, _f, io) => io.output.end());
+    this.#driver = options.driver ?? realProcesses;
     this.#adoptable = new Map(options.adoptable ?? []);
+    this.#host = {
+      clock: this.clock,
+      driver: this.#driver,
+      pipeDir: options.pipeDir ?? null,
+      drainPipe: options.drainPipe ?? (() => null),
+      readTail: options.readTail ?? (() => Buffer.alloc(0)),
+      everyLineWanted: options.everyLineWanted ?? (() => true),
+      attachController: options.attachController ?? ((_s, _f, io) => io.output.end()),
+      baseEnv: options.env ?? process.env,
+      emit: (e) => this.#emit(e),
+      log: (l) => this.logs.emit(l),
+    };
   }
 
   get closing(): boolean {
@@ -163,69 +181,125 @@ export class Supervisor {
   }
 
   /**
-   * Adds several services at once. Every one is checked first (name, user, the dependency
-   * graph with all of them, once) and nothing is added when one is wrong.
+   * Adds several services at once. They are checked together with the services already here
+   * (names, users, dependencies, conflicts), so their order does not matter, and nothing is
+   * added when one is wrong. `bringUp`: a config's services, whose autostart ones must not
+   * conflict.
    */
-  addAll(specs: readonly ServiceSpec[], { start = true } = {}): ServiceStatus[] {
+  addAll(specs: readonly ServiceSpec[], { start = true, bringUp = false } = {}): ServiceStatus[] {
+    this.check(specs, { bringUp });
+    return this.#addUnchecked(specs, start);
+  }
+
+  /** Refuses (with every problem named) a set of new definitions that would not fit. */
+  check(specs: readonly ServiceSpec[], { bringUp = false, replacing = [] as readonly string[] } = {}): void {
     this.#assertOpen();
-    const taken = new Set([...this.#specs.keys(), ...this.#all().map((r) => r.name)]);
+    const replaced = new Set(replacing);
+    const taken = new Set([...this.#specs.keys()].filter((n) => !replaced.has(n)));
+    for (const r of this.#all()) if (!replaced.has(r.spec.name)) taken.add(r.name);
     for (const spec of specs) {
       assertValidName(spec.name);
       if (taken.has(spec.name)) throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
       taken.add(spec.name);
       resolveIdentity(spec);
     }
-    assertGraph([...this.specs(), ...specs]);
-    return specs.flatMap((spec) => this.#register(spec, start));
+    const next = [...this.specs().filter((s) => !replaced.has(s.name)), ...specs];
+    assertSet(next, new Set(specs.map((s) => s.name)), bringUp);
   }
 
-  #register(spec: ServiceSpec, start: boolean): ServiceStatus[] {
-    this.#specs.set(spec.name, spec);
-    this.#armTriggers(spec);
-    const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
-    this.#runners.set(spec.name, runners);
-    this.events.emit({ type: 'added', service: spec.name, at: this.clock.now() });
-    for (const r of runners) {
+  #addUnchecked(specs: readonly ServiceSpec[], start: boolean): ServiceStatus[] {
+    const added: ServiceRunner[] = [];
+    for (const spec of specs) {
+      this.#specs.set(spec.name, spec);
+      this.#armTriggers(spec);
+      const runners = Array.from({ length: spec.instances }, (_, i) => this.#makeRunner(spec, i));
+      this.#runners.set(spec.name, runners);
+      for (const r of runners) this.#byInstance.set(r.name, r);
+      added.push(...runners);
+    }
+    this.#reindex();
+    for (const spec of specs) this.events.emit({ type: 'added', service: spec.name, at: this.clock.now() });
+    const toStart: ServiceRunner[] = [];
+    for (const r of added) {
       const orphan = this.#adoptable.get(r.name);
       this.#adoptable.delete(r.name);
       if (orphan?.pid === 0) {
-        r.restoreCounters(orphan);
-        if (orphan.resume) this.#start(r);
-      } else if (orphan && isAdoptable(orphan.pid, orphan.startTicks)) {
+        if (orphan.ended) r.restore(orphan.ended.state, orphan.ended.reason, orphan);
+        else r.restoreCounters(orphan);
+        if (orphan.resume) toStart.push(r);
+      } else if (orphan && this.#driver.isAdoptable(orphan.pid, orphan.startTicks)) {
         this.#startOrder.push(r.name);
         r.adopt(orphan);
-      } else if (start && spec.autostart) {
-        this.#start(r);
+      } else if (start && r.spec.autostart) {
+        toStart.push(r);
+      } else if (!r.spec.autostart) {
+        r.note(`not started: autostart = false (start it with "tend start ${r.spec.name}")`);
       }
     }
-    return runners.map((r) => this.#status(r));
+    // two services that conflict and would both start: which one runs must not depend on order
+    const clash = conflictPairs(toStart);
+    const clashing = new Set(clash.flat());
+    for (const r of toStart) {
+      if (!clashing.has(r.spec.name)) continue;
+      const other = clash.find((p) => p.includes(r.spec.name))?.find((n) => n !== r.spec.name);
+      r.note(`not started: conflicts with ${other}, which starts too; start one of them by name`);
+    }
+    const plan = withDependencies(
+      toStart.filter((r) => !clashing.has(r.spec.name)),
+      this.#all(),
+      this.specs(),
+    );
+    this.#launch(plan);
+    return added.map((r) => this.#status(r));
   }
 
   /** Replaces a definition; instances that were active restart with the new one. */
   async update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
-    this.#assertOpen();
+    this.spec(spec.name);
+    this.check([spec], { replacing: [spec.name] });
+    return this.#updateUnchecked(spec, options);
+  }
+
+  /**
+   * Adds, replaces and removes definitions as one change (a reload): the set it leads to is
+   * checked first, and nothing changes when it is wrong.
+   */
+  async apply(change: SetChange, options: WaitOptions = {}): Promise<void> {
+    const update = change.update ?? [];
+    const add = change.add ?? [];
+    const remove = new Set(change.remove ?? []);
+    for (const s of update) this.spec(s.name);
+    for (const n of remove) this.spec(n);
+    this.check([...update, ...add], { replacing: [...remove, ...update.map((s) => s.name)] });
+    for (const name of remove) await this.#removeUnchecked(name, options);
+    for (const spec of update) await this.#updateUnchecked(spec, options);
+    if (add.length) this.#addUnchecked(add, true);
+  }
+
+  async #updateUnchecked(spec: ServiceSpec, options: WaitOptions): Promise<ServiceStatus[]> {
     const old = this.spec(spec.name);
-    resolveIdentity(spec);
-    assertGraph(this.specs().map((s) => (s.name === spec.name ? spec : s)));
     const runners = this.#runners.get(spec.name) ?? [];
-    const active = runners.some((r) => !restingStates.includes(r.state));
+    const active = runners.some((r) => !isAtRest(r.state));
     const renamed = (old.instances === 1) !== (spec.instances === 1);
     const dropped = renamed ? runners : runners.slice(spec.instances);
     const kept = renamed ? [] : runners.slice(0, spec.instances);
-    for (const r of dropped) r.stop();
-    await Promise.all(dropped.map((r) => this.#settle(r, options)));
-    for (const r of dropped) r.closePipes();
+    await this.#drop(dropped, options);
     this.#specs.set(spec.name, spec);
     this.#armTriggers(spec);
     const added = Array.from({ length: spec.instances - kept.length }, (_, i) =>
       this.#makeRunner(spec, kept.length + i),
     );
     this.#runners.set(spec.name, [...kept, ...added]);
-    for (const r of kept) {
-      r.spec = spec;
-      if (!restingStates.includes(r.state)) this.#start(r, true);
-    }
-    if (active || (spec.autostart && renamed)) for (const r of added) this.#start(r);
+    for (const r of added) this.#byInstance.set(r.name, r);
+    this.#reindex();
+    for (const r of kept) r.spec = spec;
+    const restarting = kept.filter((r) => !isAtRest(r.state));
+    const rising = active || (spec.autostart && renamed) ? added : [];
+    this.#launch([...restarting, ...rising], {
+      targets: new Set(restarting),
+      cause: 'requested',
+      why: 'the definition changed',
+    });
     return this.status(spec.name);
   }
 
@@ -244,44 +318,58 @@ export class Supervisor {
     }
     const old = this.spec(name);
     const runners = this.#runners.get(old.name) ?? [];
-    const active = runners.some((r) => !restingStates.includes(r.state));
+    const active = runners.some((r) => !isAtRest(r.state));
     const spec = { ...old, instances };
     const renamed = (old.instances === 1) !== (instances === 1);
-    if (renamed) return this.update(spec, options);
+    if (renamed) return this.#updateUnchecked(spec, options);
     const dropped = runners.slice(instances);
     const kept = runners.slice(0, instances);
-    for (const r of dropped) r.stop();
-    await Promise.all(dropped.map((r) => this.#settle(r, options)));
-    for (const r of dropped) {
-      r.closePipes();
-      this.events.emit({ type: 'removed', service: r.name, at: this.clock.now() });
-    }
+    await this.#drop(dropped, options);
+    for (const r of dropped) this.events.emit({ type: 'removed', service: r.name, at: this.clock.now() });
     this.#specs.set(spec.name, spec);
     for (const r of kept) r.spec = spec;
     const added = Array.from({ length: instances - kept.length }, (_, i) =>
       this.#makeRunner(spec, kept.length + i),
     );
     this.#runners.set(spec.name, [...kept, ...added]);
-    if (active) for (const r of added) this.#start(r);
-    const dropNames = new Set(dropped.map((r) => r.name));
-    this.#startOrder = this.#startOrder.filter((n) => !dropNames.has(n));
+    for (const r of added) this.#byInstance.set(r.name, r);
+    if (active) this.#launch(added);
     return this.status(spec.name);
   }
 
-  /** Stops every instance and forgets the service. */
-  async remove(name: string, options: WaitOptions = {}): Promise<void> {
-    const spec = this.spec(name);
-    const runners = this.#runners.get(spec.name) ?? [];
+  /** Stops instances that are going away (what requires them only when none is left) and forgets them. */
+  async #drop(runners: readonly ServiceRunner[], options: WaitOptions): Promise<void> {
     for (const r of runners) r.stop();
     await Promise.all(runners.map((r) => this.#settle(r, options)));
-    for (const r of runners) r.closePipes();
+    for (const r of runners) {
+      r.closePipes();
+      this.#byInstance.delete(r.name);
+      this.#leaving.delete(r);
+      this.#stats.forget(r.name);
+    }
+    const names = new Set(runners.map((r) => r.name));
+    this.#startOrder = this.#startOrder.filter((n) => !names.has(n));
+  }
+
+  /** Stops every instance (what requires it first, held for its return) and forgets the service. */
+  async remove(name: string, options: WaitOptions = {}): Promise<void> {
+    this.spec(name);
+    await this.#removeUnchecked(name, options);
+  }
+
+  async #removeUnchecked(name: string, options: WaitOptions): Promise<void> {
+    const spec = this.spec(name);
+    const runners = this.#runners.get(spec.name) ?? [];
+    await this.#stopOrdered(runners, options, 'is being removed').done;
+    await this.#drop(runners, options);
     this.#specs.delete(spec.name);
     this.#runners.delete(spec.name);
     this.#triggers.get(spec.name)?.();
     this.#triggers.delete(spec.name);
-    const names = new Set(runners.map((r) => r.name));
-    this.#startOrder = this.#startOrder.filter((n) => !names.has(n));
+    const dependents = this.#dependents.get(spec.name) ?? new Set();
+    this.#reindex();
     this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
+    for (const d of dependents) for (const r of this.#runners.get(d) ?? []) this.#evaluate(r);
   }
 
   /**
@@ -301,27 +389,66 @@ export class Supervisor {
     return [...picked];
   }
 
-  /** Starts services, and what they require or want; services they conflict with are stopped. */
+  /**
+   * Starts services and what they require or want; running services they conflict with are
+   * stopped first. Two of them that conflict with each other are refused: nothing changes.
+   */
   start(patterns: readonly string[]): ServiceStatus[] {
     this.#assertOpen();
-    const runners = withDependencies(this.select(patterns), this.#all(), this.specs());
-    for (const other of conflictsOf(runners, this.#all())) other.stop();
-    for (const r of runners) this.#start(r);
-    return runners.map((r) => this.#status(r));
+    const plan = this.#plan(this.select(patterns));
+    this.#launch(plan);
+    return plan.map((r) => this.#status(r));
   }
 
-  /** Stops services; what requires them is stopped first. */
+  /** Stops services; what requires them is stopped first, and starts again when they do. */
   stop(patterns: readonly string[]): ServiceStatus[] {
     const { touched, done } = this.#stopOrdered(this.select(patterns, { spareSystem: true }));
     done.catch(() => {});
     return touched.map((r) => this.#status(r));
   }
 
-  restart(patterns: readonly string[], why?: string): ServiceStatus[] {
+  /** Restarts services (one at rest is started, with what it needs); `cause` labels the count. */
+  restart(patterns: readonly string[], why?: string, cause: RestartCause = 'requested'): ServiceStatus[] {
     this.#assertOpen();
-    const runners = this.select(patterns, { spareSystem: true });
-    for (const r of runners) this.#start(r, true, why);
-    return runners.map((r) => this.#status(r));
+    const selected = this.select(patterns, { spareSystem: true });
+    const plan = this.#plan(selected);
+    this.#launch(plan, { targets: new Set(selected), cause, ...(why ? { why } : {}) });
+    return selected.map((r) => this.#status(r));
+  }
+
+  /** A start's plan: the selection with what it pulls in; refused when two of them conflict. */
+  #plan(selected: readonly ServiceRunner[]): ServiceRunner[] {
+    const plan = withDependencies(selected, this.#all(), this.specs());
+    const [pair] = conflictPairs(plan);
+    if (pair) throw new TendError('TEND_SERVICE_CONFLICT', { a: pair[0], b: pair[1] });
+    return plan;
+  }
+
+  /**
+   * Every start passes here: conflicting services that are up are stopped (their dependents
+   * first), then each instance is asked to start (or restart); one that must wait for a
+   * conflict to end, or for a dependency, waits in `blocked`.
+   */
+  #launch(
+    plan: readonly ServiceRunner[],
+    restart?: { targets: ReadonlySet<ServiceRunner>; cause: RestartCause; why?: string },
+  ): void {
+    if (plan.length === 0) return;
+    const others = conflictsOf(plan, this.#all());
+    if (others.length) {
+      const starting = [
+        ...new Set(plan.filter((p) => others.some((o) => conflictsWith(p, o))).map((p) => p.spec.name)),
+      ];
+      const why = `stopped: ${starting.join(', ')} started, which conflicts with it`;
+      this.#stopOrdered(others, {}, 'is being stopped for a conflict', why).done.catch(() => {});
+    }
+    for (const r of plan) {
+      this.#leaving.delete(r);
+      this.#startOrder = this.#startOrder.filter((n) => n !== r.name);
+      this.#startOrder.push(r.name);
+      if (restart?.targets.has(r)) r.restart(restart.cause, restart.why);
+      else r.start();
+    }
   }
 
   /** Sends a signal to each selected service's process group; returns those that had one. */
@@ -331,11 +458,41 @@ export class Supervisor {
       .map((r) => r.name);
   }
 
-  /** Starts every user-class service (system ones are left as they are, as with stop). */
+  /**
+   * Starts every user-class service that is inactive or failed. Of two that conflict, the one
+   * already up stays; when neither is, the one with autostart starts; when that does not
+   * decide, neither starts and each says why.
+   */
   startAll({ includeSystem = false } = {}): ServiceStatus[] {
     this.#assertOpen();
     const runners = this.#all().filter((r) => includeSystem || r.spec.class !== 'system');
-    for (const r of runners) if (r.state === 'inactive' || r.state === 'failed') this.#start(r);
+    const candidates = runners.filter((r) => r.state === 'inactive' || r.state === 'failed');
+    const up = (base: string) => (this.#runners.get(base) ?? []).some((r) => !isAtRest(r.state));
+    const skipped = new Map<string, string>();
+    for (const [a, b] of conflictPairs([...candidates, ...this.#all().filter((r) => !isAtRest(r.state))])) {
+      const [sa, sb] = [this.spec(a), this.spec(b)];
+      if (up(a) || up(b))
+        skipped.set(up(a) ? b : a, `not started: conflicts with ${up(a) ? a : b}, which is up`);
+      else if (sa.autostart !== sb.autostart)
+        skipped.set(
+          sa.autostart ? b : a,
+          `not started: conflicts with ${sa.autostart ? a : b}, which starts automatically`,
+        );
+      else {
+        skipped.set(a, `not started: conflicts with ${b}; start one of them by name`);
+        skipped.set(b, `not started: conflicts with ${a}; start one of them by name`);
+      }
+    }
+    for (const r of candidates) {
+      const why = skipped.get(r.spec.name);
+      if (why) r.note(why);
+    }
+    const plan = withDependencies(
+      candidates.filter((r) => !skipped.has(r.spec.name)),
+      this.#all(),
+      this.specs(),
+    ).filter((r) => !skipped.has(r.spec.name));
+    this.#launch(plan);
     return runners.map((r) => this.#status(r));
   }
 
@@ -357,27 +514,17 @@ export class Supervisor {
 
   /** Reads /proc for the selected services now; nothing is sampled in between. */
   stats(patterns: readonly string[] = ['all']): ServiceStats[] {
-    const runners = this.select(patterns);
-    const now = this.clock.now();
-    const groups = groupStats(runners.flatMap((r) => (r.pgid !== null && r.pid !== null ? [r.pgid] : [])));
-    return runners.map((r) => {
-      const g = r.pgid !== null && r.pid !== null ? groups.get(r.pgid) : undefined;
-      const cpu = g?.cpuSeconds ?? 0;
-      const prev = this.#cpuSamples.get(r.name);
-      const since = prev && prev.cpu <= cpu ? prev : { at: r.startedAt ?? now, cpu: 0 };
-      const elapsed = (now - since.at) / 1000;
-      if (g) this.#cpuSamples.set(r.name, { at: now, cpu });
-      return {
+    return this.#stats.read(
+      this.select(patterns).map((r) => ({
         name: r.name,
-        pids: g?.pids ?? [],
-        cpuPercent: g && elapsed > 0 ? Math.round(((cpu - since.cpu) / elapsed) * 1000) / 10 : 0,
-        cpuSeconds: cpu,
-        rssBytes: g?.rssBytes ?? 0,
-        uptimeMs: this.#uptime(r, now),
-        restarts: r.restarts,
+        pgid: r.pgid,
+        pid: r.pid,
+        startedAt: r.startedAt,
+        restarts: r.restarts.total,
         lastExit: r.lastExit,
-      };
-    });
+      })),
+      this.clock.now(),
+    );
   }
 
   /** Resolves when every selected service is in one of `states`. */
@@ -423,66 +570,91 @@ export class Supervisor {
             ? [{ name: r.name, pgid: r.pgid }]
             : [],
         ),
-      restart: (names, why) => {
-        if (!this.#closing) this.restart(names, why);
+      restart: (names, why, cause) => {
+        if (!this.#closing) this.restart(names, why, cause);
       },
     });
     this.#triggers.set(spec.name, stop);
   }
 
   #makeRunner(spec: ServiceSpec, index: number): ServiceRunner {
-    return new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
-      clock: this.clock,
-      pipeDir: this.#pipeDir,
-      drainPipe: this.#drainPipe,
-      readTail: this.#readTail,
-      everyLineWanted: this.#everyLineWanted,
-      attachController: this.#attachController,
-      baseEnv: this.#env,
-      emit: (e) => this.#emit(e),
-      log: (l) => this.logs.emit(l),
-      awaiting: () => dependencyDecision(this.#dependencies(spec.name)).kind !== 'start',
+    let runner: ServiceRunner | null = null;
+    runner = new ServiceRunner(spec, index, instanceName(spec.name, index, spec.instances), {
+      ...this.#host,
+      awaiting: () => runner !== null && dependencyDecision(this.#dependencies(runner.spec)).kind !== 'start',
     });
+    return runner;
   }
 
-  /** The dependency records of a service's current definition. */
-  #dependencies(base: string): DependencyStatus[] {
-    const spec = this.#specs.get(base);
-    if (!spec) return [];
-    return evaluateDependencies(spec, (dep) =>
-      (this.#runners.get(dep) ?? []).map((r) => ({
-        name: r.name,
-        state: r.state,
-        reason: r.reason,
-        ran: r.lastExit !== null,
-      })),
-    );
+  #view(r: ServiceRunner): InstanceView {
+    return {
+      name: r.name,
+      state: r.state,
+      reason: r.reason,
+      ran: r.lastExit !== null,
+      leaving: this.#leaving.has(r),
+    };
   }
 
-  /** Every event passes here: a state change may unblock (or fail) services waiting on it. */
+  /** The dependency records of a definition, against the instances as they are now. */
+  #dependencies(spec: ServiceSpec): DependencyStatus[] {
+    return evaluateDependencies(spec, (dep) => (this.#runners.get(dep) ?? []).map((r) => this.#view(r)));
+  }
+
+  #reindex(): void {
+    const index = new Map<string, Set<string>>();
+    const link = (from: string, to: string) => {
+      const set = index.get(from) ?? new Set<string>();
+      set.add(to);
+      index.set(from, set);
+    };
+    for (const s of this.#specs.values()) {
+      for (const d of [...Object.keys(s.requires), ...Object.keys(s.wants), ...s.after]) link(d, s.name);
+      for (const c of s.conflicts) {
+        link(c, s.name);
+        link(s.name, c);
+      }
+    }
+    this.#dependents = index;
+  }
+
+  /** Every event passes here: a state change may unblock, release or stop services that depend on it. */
   #emit(e: SupervisorEvent): void {
     this.events.emit(e);
-    if (e.type === 'state' && e.from !== e.to) this.#reevaluate();
-  }
-
-  #reevaluate(): void {
-    for (const r of this.#all()) {
-      if (r.state !== 'blocked') continue;
-      const d = dependencyDecision(this.#dependencies(r.spec.name));
-      if (d.kind === 'start') r.depsMet();
-      else if (d.kind === 'fail') r.depFailed(d.why);
+    if (e.type !== 'state' || e.from === e.to) return;
+    const changed = this.#byInstance.get(e.service);
+    if (!changed) return;
+    if (isAtRest(changed.state) || changed.state === 'stopping') this.#leaving.delete(changed);
+    if (changed.state === 'blocked') this.#evaluate(changed);
+    for (const d of this.#dependents.get(changed.spec.name) ?? []) {
+      for (const r of this.#runners.get(d) ?? []) this.#evaluate(r);
     }
   }
 
+  /** Tells one instance what its dependencies say now; its table decides what that means. */
+  #evaluate(r: ServiceRunner): void {
+    if (!isAtRest(r.state)) {
+      const loss = requirementLoss(r.spec, (dep) => (this.#runners.get(dep) ?? []).map((x) => this.#view(x)));
+      if (loss) return r.depLost(loss.failed, loss.why);
+    }
+    if (this.#closing) return;
+    if (r.state === 'blocked' || r.held) r.depsChanged();
+  }
+
   /** `tend why`: each instance's state with one line per dependency. */
-  why(
-    pattern: string,
-  ): { name: string; state: ServiceState; reason: string; dependencies: DependencyStatus[] }[] {
+  why(pattern: string): {
+    name: string;
+    state: ServiceState;
+    reason: string;
+    held: boolean;
+    dependencies: DependencyStatus[];
+  }[] {
     return this.select([pattern]).map((r) => ({
       name: r.name,
       state: r.state,
       reason: r.reason,
-      dependencies: this.#dependencies(r.spec.name),
+      held: r.held,
+      dependencies: this.#dependencies(r.spec),
     }));
   }
 
@@ -492,23 +664,25 @@ export class Supervisor {
     return dependencyTree(this.specs(), (base) => this.#runners.get(base) ?? [], roots);
   }
 
-  /** Stops runners after everything that requires them, step by step; each step in parallel. */
-  #stopOrdered(runners: readonly ServiceRunner[], options: WaitOptions = {}) {
-    const { touched, steps } = stopSteps(runners, this.#inStopOrder(), this.specs());
+  /**
+   * Stops runners after everything that requires them, step by step; each step in parallel.
+   * A dependent is held (it starts again when what it requires does); what was selected is
+   * stopped with `why` (a user's request when none is given).
+   */
+  #stopOrdered(runners: readonly ServiceRunner[], options: WaitOptions = {}, verb?: string, why?: string) {
+    const { touched, steps, holds } = stopSteps(runners, this.#inStopOrder(), this.specs(), verb);
+    for (const r of touched) if (!isAtRest(r.state)) this.#leaving.add(r);
     const done = (async () => {
       for (const step of steps) {
-        for (const r of step) r.stop();
+        for (const r of step) {
+          const hold = holds.get(r);
+          if (hold !== undefined) r.stop(hold, true);
+          else r.stop(why);
+        }
         await Promise.all(step.map((r) => this.#settle(r, options)));
       }
     })();
     return { touched, done };
-  }
-
-  #start(r: ServiceRunner, restart = false, why?: string): void {
-    this.#startOrder = this.#startOrder.filter((n) => n !== r.name);
-    this.#startOrder.push(r.name);
-    if (restart) r.restart(why);
-    else r.start();
   }
 
   #inStopOrder(): ServiceRunner[] {
@@ -521,12 +695,9 @@ export class Supervisor {
     return this.#race(r.settled(), `${r.name} to stop`, options);
   }
 
-  #uptime(r: ServiceRunner, now: number): number {
-    return r.pid !== null && r.startedAt !== null ? Math.max(0, now - r.startedAt) : 0;
-  }
-
   #status(r: ServiceRunner): ServiceStatus {
     const now = this.clock.now();
+    const restarts = r.restarts;
     return {
       name: r.name,
       base: r.spec.name,
@@ -536,9 +707,12 @@ export class Supervisor {
       since: r.since,
       pid: r.pid,
       startedAt: r.pid !== null ? r.startedAt : null,
-      uptimeMs: this.#uptime(r, now),
-      restarts: r.restarts,
+      uptimeMs: r.pid !== null && r.startedAt !== null ? Math.max(0, now - r.startedAt) : 0,
+      restarts: restarts.total,
+      restartsByCause: restarts.byCause,
+      lastRestart: restarts.last,
       lastExit: r.lastExit,
+      held: r.held,
       class: r.spec.class,
       critical: r.spec.critical,
       command: r.spec.commandText,
@@ -577,4 +751,26 @@ export class Supervisor {
       });
     });
   }
+}
+
+function conflictsWith(a: ServiceRunner, b: ServiceRunner): boolean {
+  return a.spec.conflicts.includes(b.spec.name) || b.spec.conflicts.includes(a.spec.name);
+}
+
+/** Refuses a set with a problem among the named services, naming each at its field. */
+function assertSet(specs: readonly ServiceSpec[], only: ReadonlySet<string>, bringUp: boolean): void {
+  const problems = setProblems(specs, { only, bringUp });
+  if (problems.length === 0) return;
+  const lines = problems.map(describeSetProblem);
+  throw new TendError('TEND_CONFIG_INVALID', {
+    file: 'services',
+    details: lines.join('\n'),
+    issues: problems.map((p) => ({
+      file: 'services',
+      line: null,
+      column: null,
+      path: `services.${p.service}.${p.field}`,
+      message: p.message,
+    })),
+  });
 }

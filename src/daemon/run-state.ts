@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { RestartCause } from '../core/lifecycle.ts';
 import type { LastExit } from '../core/service-runner.ts';
 import { readStat } from '../process/proc.ts';
 import { writePrivateFile } from '../process/write-private.ts';
@@ -15,9 +16,13 @@ export interface RunRecord {
   readonly startTicks: number;
   readonly startedAt: number;
   readonly restarts: number;
+  readonly restartsByCause?: Partial<Record<RestartCause, number>>;
+  readonly lastRestart?: { readonly cause: RestartCause; readonly at: number } | null;
   readonly lastExit?: LastExit | null;
   /** With pid 0: it was waiting to restart, so the new image starts it. */
   readonly resume?: boolean;
+  /** With pid 0: it completed (or failed) and stays so. */
+  readonly ended?: { readonly state: 'exited' | 'failed'; readonly reason: string };
 }
 
 export class RunState {

@@ -9,10 +9,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { type HttpSettings, loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import { CronJobs, type CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
+import { assertValidName } from '../core/names.ts';
+import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
-import { Supervisor } from '../core/supervisor.ts';
+import { type ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
@@ -117,9 +120,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         // makes that read wait, and this is the path from an exit to the next start
         startTicks: null,
         startedAt: status?.startedAt ?? e.at,
-        restarts: status?.restarts ?? 0,
-        lastExit: status?.lastExit ?? null,
+        ...(status ? countersOf(status) : { restarts: 0 }),
       });
+    } else if (e.type === 'state' && (e.to === 'exited' || e.to === 'failed') && e.from !== e.to) {
+      // a one-shot that completed stays completed when a new tend takes over
+      const status = sup.status(e.service)[0];
+      if (status) runState.set(e.service, endedRecord(status));
     } else if (e.type === 'exit' || e.type === 'removed') {
       runState.set(e.service, null);
     }
@@ -161,6 +167,37 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const closers: (() => Promise<void> | void)[] = [];
   const runClosers = () => Promise.all(closers.map(async (fn) => fn())).then(() => {});
 
+  /**
+   * The saved services that fit beside the config's; one that does not (it requires a
+   * service the config no longer has, say) is reported and left out, and stays saved.
+   */
+  function fitting(specs: readonly ServiceSpec[]): ServiceSpec[] {
+    const base = configured.filter((s) => !savedNames.has(s.name));
+    const taken = new Set(base.map((s) => s.name));
+    const bad = new Map<string, string>();
+    for (const spec of specs) {
+      try {
+        assertValidName(spec.name);
+        resolveIdentity(spec);
+      } catch (e) {
+        bad.set(spec.name, e instanceof Error ? e.message : String(e));
+      }
+      if (taken.has(spec.name)) bad.set(spec.name, `service "${spec.name}" already exists`);
+    }
+    for (;;) {
+      const kept = specs.filter((s) => !bad.has(s.name));
+      const problems = setProblems([...base, ...kept], { only: new Set(kept.map((s) => s.name)) });
+      const blamed = problems.flatMap((p) => {
+        const who = p.involves.find((n) => kept.some((s) => s.name === n));
+        return who ? [[who, describeSetProblem(p)] as const] : [];
+      });
+      if (blamed.length === 0) break;
+      for (const [name, why] of blamed) bad.set(name, why);
+    }
+    for (const [name, why] of bad) options.warn?.(new TendError('TEND_SAVED_SERVICE_SKIPPED', { name, why }));
+    return specs.filter((s) => !bad.has(s.name));
+  }
+
   const server = new RpcServer({
     socketPath: home.socket,
     ...followBuffer(),
@@ -179,6 +216,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       exitGuard: options.exitGuard ?? null,
     }),
   });
+  const savedNames = new Set(savedSpecs.map((s) => s.name));
+  // one bring-up: the config's services and those saved at run time, checked as one set
+  // before anything listens, so a refusal ends tend at once with the located message
+  const bringUp = [...configured.filter((s) => !savedNames.has(s.name)), ...fitting(savedSpecs)];
+  sup.check(bringUp);
   // listen before anything starts: a second tend on the same home must refuse, not race
   await server.listen();
 
@@ -188,9 +230,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
-  const savedNames = new Set(savedSpecs.map((s) => s.name));
-  for (const spec of configured) if (!savedNames.has(spec.name)) sup.add(spec);
-  for (const spec of savedSpecs) sup.add(spec);
+  sup.addAll(bringUp);
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the
@@ -253,36 +293,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     })();
   }
 
-  /** Re-reads the config; only services whose definition changed are touched. */
+  /** Re-reads the config; only services whose definition changed are touched, all checked as one change. */
   async function reload() {
     if (!options.configPath) return { added: [], updated: [], removed: [] };
     const loaded = await loadConfig(options.configPath);
     const next = pick(loaded.services);
     const before = new Map(configured.map((s) => [s.name, s]));
-    const added: string[] = [];
-    const updated: string[] = [];
-    const removed: string[] = [];
+    const add: ServiceSpec[] = [];
+    const update: ServiceSpec[] = [];
     for (const spec of next) {
       if (store?.has(spec.name)) continue;
       const old = before.get(spec.name);
-      if (!old) {
-        sup.add(spec);
-        added.push(spec.name);
-      } else if (!isDeepStrictEqual(old, spec)) {
-        await sup.update(spec);
-        updated.push(spec.name);
-      }
+      if (!old) add.push(spec);
+      else if (!isDeepStrictEqual(old, spec)) update.push(spec);
       before.delete(spec.name);
     }
-    for (const name of before.keys()) {
-      if (store?.has(name) || !sup.specs().some((s) => s.name === name)) continue;
-      await sup.remove(name);
-      removed.push(name);
-    }
+    const remove = [...before.keys()].filter(
+      (name) => !store?.has(name) && sup.specs().some((s) => s.name === name),
+    );
+    await sup.apply({ add, update, remove });
     configured = next;
     groups = loaded.groups;
     defineJobs(loaded.jobs, loaded.cron, false);
-    return { added, updated, removed };
+    return { added: add.map((s) => s.name), updated: update.map((s) => s.name), removed: remove };
   }
 
   return {
@@ -307,11 +340,36 @@ function switchRecords(sup: Supervisor): Record<string, RunRecord> {
   const records: Record<string, RunRecord> = {};
   for (const s of sup.list()) {
     const stat = s.pid === null ? null : readStat(s.pid);
-    const counters = { startedAt: s.startedAt ?? Date.now(), restarts: s.restarts, lastExit: s.lastExit };
-    records[s.name] =
-      s.pid !== null && stat
-        ? { pid: s.pid, startTicks: stat.startTicks, ...counters }
-        : { pid: 0, startTicks: 0, ...counters, resume: s.state === 'backoff' || s.state === 'starting' };
+    const counters = { startedAt: s.startedAt ?? Date.now(), ...countersOf(s) };
+    if (s.pid !== null && stat) records[s.name] = { pid: s.pid, startTicks: stat.startTicks, ...counters };
+    else if (s.state === 'exited' || s.state === 'failed') records[s.name] = endedRecord(s);
+    else {
+      const resume = s.state === 'backoff' || s.state === 'starting' || s.state === 'blocked';
+      records[s.name] = { pid: 0, startTicks: 0, ...counters, resume };
+    }
   }
   return records;
+}
+
+/** The counters a new tend carries on. */
+function countersOf(
+  s: ServiceStatus,
+): Pick<RunRecord, 'restarts' | 'restartsByCause' | 'lastRestart' | 'lastExit'> {
+  return {
+    restarts: s.restarts,
+    restartsByCause: { ...s.restartsByCause },
+    lastRestart: s.lastRestart,
+    lastExit: s.lastExit,
+  };
+}
+
+/** An instance that ended (a one-shot completed, or one that failed) stays so in the next tend. */
+function endedRecord(s: ServiceStatus): RunRecord {
+  return {
+    pid: 0,
+    startTicks: 0,
+    startedAt: s.startedAt ?? s.since,
+    ...countersOf(s),
+    ended: { state: s.state === 'exited' ? 'exited' : 'failed', reason: s.reason },
+  };
 }

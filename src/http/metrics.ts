@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { serviceStates } from '../core/lifecycle.ts';
+import { restartCauses, serviceStates } from '../core/lifecycle.ts';
 import { startedAtSeconds } from '../process/proc.ts';
 import type { ResultOf } from '../protocol/methods.ts';
 
@@ -51,8 +51,8 @@ export class Metrics {
       }),
       restarts: new Counter({
         name: 'tend_service_restarts_total',
-        help: 'Restarts of the service since it was added.',
-        labelNames: service,
+        help: 'Restarts tend performed since the service was added, by cause: exit, health, memory, watch, cron, requested, dependency.',
+        labelNames: [...service, 'reason'],
         registers,
       }),
       lastExit: new Gauge({
@@ -228,7 +228,8 @@ export class Metrics {
       for (const state of serviceStates) m.state.set({ service, state }, s.state === state ? 1 : 0);
       m.up.set({ service }, s.pid !== null ? 1 : 0);
       m.ready.set({ service }, s.state === 'running' ? 1 : 0);
-      m.restarts.inc({ service }, s.restarts);
+      for (const reason of restartCauses)
+        m.restarts.inc({ service, reason }, s.restarts_by_cause[reason] ?? 0);
       if (s.last_exit) m.lastExit.set({ service }, exitStatus(s.last_exit));
       m.uptime.set({ service }, s.uptime_ms / 1000);
       if (s.health) {

@@ -6,19 +6,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
-import { TendError } from '../core/errors.ts';
 import { posixSpawn } from '../native/posix-spawn.ts';
 import { findProgram } from './find-program.ts';
 import { reaper } from './reaper.ts';
-import { resolveGroup, resolveUser } from './users.ts';
 
 export interface SpawnRequest {
   readonly name: string;
   readonly argv: readonly string[];
   readonly cwd: string | null;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly user: string | null;
-  readonly group: string | null;
+  /** Run as this user and group (resolved by the caller); absent: tend's own. */
+  readonly uid?: number;
+  readonly gid?: number;
   /** An extra channel on fd 3: a pipe for s6-style readiness, or Node's IPC. */
   readonly channel?: 'notify' | 'ipc' | null;
   /** fds to give the child as stdout and stderr (named pipes); absent: fresh pipes. */
@@ -46,32 +45,6 @@ export interface SpawnedProcess {
   onMessage(fn: (message: unknown) => void): void;
 }
 
-export interface Identity {
-  readonly uid?: number;
-  readonly gid?: number;
-}
-
-/** Checks user/group before any spawn, so a bad value is an error at add time, not a crash loop. */
-export function resolveIdentity(req: Pick<SpawnRequest, 'name' | 'user' | 'group'>): Identity {
-  if (req.user === null && req.group === null) return {};
-  const uid = process.getuid?.() ?? -1;
-  if (uid !== 0) throw new TendError('TEND_USER_NEEDS_ROOT', { name: req.name, uid });
-  const id: { uid?: number; gid?: number } = {};
-  if (req.user !== null) {
-    const u = resolveUser(req.user);
-    if (!u) throw new TendError('TEND_USER_UNKNOWN', { name: req.name, kind: 'user', value: req.user });
-    id.uid = u.uid;
-    id.gid = u.gid;
-  }
-  if (req.group !== null) {
-    const g = resolveGroup(req.group);
-    if (g === null)
-      throw new TendError('TEND_USER_UNKNOWN', { name: req.name, kind: 'group', value: req.group });
-    id.gid = g;
-  }
-  return id;
-}
-
 /**
  * Spawns the process; `onEnd` is called exactly once. Returns null when the spawn failed
  * synchronously (then `onEnd` has already been scheduled with the error).
@@ -88,7 +61,10 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
   if (fast !== undefined) return fast;
   let child: ChildProcess;
   try {
-    const identity = resolveIdentity(req);
+    const identity = {
+      ...(req.uid !== undefined ? { uid: req.uid } : {}),
+      ...(req.gid !== undefined ? { gid: req.gid } : {}),
+    };
     const extra = req.channel === 'notify' ? 'pipe' : req.channel === 'ipc' ? 'ipc' : 'ignore';
     child = spawn(file ?? '', args, {
       cwd: req.cwd ?? undefined,
@@ -135,7 +111,7 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
  * Returns undefined when the request needs Node's spawn.
  */
 function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedProcess | null | undefined {
-  if (!req.output || req.channel || req.controller || req.user !== null || req.group !== null)
+  if (!req.output || req.channel || req.controller || req.uid !== undefined || req.gid !== undefined)
     return undefined;
   const [file = '', ...args] = req.argv;
   const program = findProgram(file, req.env.PATH);

@@ -4,7 +4,7 @@
  * help and `rpc.discover` (OpenRPC) are generated from it. Names are `area.verb`.
  */
 import { z } from 'zod';
-import { serviceStates } from '../core/lifecycle.ts';
+import { restartCauses, serviceStates } from '../core/lifecycle.ts';
 import { selectorProblem } from '../core/names.ts';
 
 const name = z
@@ -38,8 +38,16 @@ export const serviceView = z.object({
   pid: z.number().int().nullable(),
   started_at: z.number().nullable(),
   uptime_ms: z.number(),
-  restarts: z.number().int(),
+  restarts: z.number().int().describe('every restart tend performed, whatever its cause'),
+  restarts_by_cause: z
+    .record(z.enum(restartCauses), z.number().int())
+    .describe('the restarts by cause: exit, health, memory, watch, cron, requested, dependency'),
+  last_restart: z
+    .object({ cause: z.enum(restartCauses), at: z.number() })
+    .nullable()
+    .describe('the last restart: its cause and when (ms since the epoch)'),
   last_exit: lastExit,
+  held: z.boolean().describe('stopped (or failed) for a requirement; it starts again when that is back'),
   class: z.enum(['user', 'system']),
   critical: z.boolean(),
   command: z.string(),
@@ -58,8 +66,8 @@ export type ServiceView = z.infer<typeof serviceView>;
 
 export const dependencyView = z.object({
   dependency: z.string(),
-  kind: z.enum(['requires', 'wants', 'after']),
-  condition: z.enum(['started', 'ready', 'completed', 'completed_successfully', 'ordering']),
+  kind: z.enum(['requires', 'wants', 'after', 'conflicts']),
+  condition: z.enum(['started', 'ready', 'completed', 'completed_successfully', 'ordering', 'absent']),
   verdict: z.enum(['met', 'waiting', 'failed']),
   detail: z.string(),
 });
@@ -68,6 +76,7 @@ export const whyView = z.object({
   name: z.string(),
   state: z.enum(serviceStates),
   reason: z.string(),
+  held: z.boolean(),
   dependencies: z.array(dependencyView),
 });
 export type WhyView = z.infer<typeof whyView>;
@@ -141,6 +150,7 @@ export const eventView = z
       'job',
       'added',
       'removed',
+      'illegal',
       'snapshot',
       'snapshot-end',
       'overflow',

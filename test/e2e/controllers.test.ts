@@ -80,7 +80,9 @@ controller = "json"
     const w = await status(e, 'web');
     return w?.state === 'running' && w.pid !== before.pid && w;
   });
-  assert.equal(after.restarts, 0, 'a requested restart is not a crash');
+  assert.equal(after.restarts, 1, 'the controller restarted it once');
+  assert.equal(after.restarts_by_cause.requested, 1, 'a requested restart, not a crash');
+  assert.equal(after.restarts_by_cause.exit, 0);
   await waitFor('the controller logged the answer', async () => {
     const logs = readFileSync(path.join(e.home, 'logs', 'reloader.log'), 'utf8');
     return logs.includes('restarted web');

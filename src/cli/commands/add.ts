@@ -32,9 +32,14 @@ export async function run(
   command: string[],
   opts: AddOptions,
 ): Promise<number> {
-  const services = opts.file ? fromFile(opts.file) : fromFlags(name, command, opts);
+  const { services, relocate } = opts.file
+    ? fromFile(opts.file)
+    : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e };
   const client = await cli.client();
-  const result = await client.service.add({ services, start: opts.start });
+  // how the file fits with what already runs is checked by tend; its answer is told at file:line:col
+  const result = await client.service.add({ services, start: opts.start }).catch((e: unknown) => {
+    throw relocate(e);
+  });
   if (cli.json) cli.printJson(result);
   else
     for (const s of result)
@@ -42,19 +47,22 @@ export async function run(
   return 0;
 }
 
-function fromFile(file: string): Record<string, Record<string, unknown>> {
+function fromFile(file: string): {
+  services: Record<string, Record<string, unknown>>;
+  relocate: (e: unknown) => unknown;
+} {
   const abs = path.resolve(file);
   const text = readFileSync(abs, 'utf8');
   const dir = path.dirname(abs);
-  // validation with locations; throws TEND_CONFIG_INVALID naming file:line:col
-  parseServicesFragment(text, abs, dir);
+  // the fields, with locations; throws TEND_CONFIG_INVALID naming file:line:col
+  const { relocate } = parseServicesFragment(text, abs, dir);
   const defs = readDefinitions(text, abs);
   for (const def of Object.values(defs)) {
     if (typeof def.cwd === 'string') def.cwd = path.resolve(dir, def.cwd);
     if (typeof def.env_file === 'string') def.env_file = path.resolve(dir, def.env_file);
     if (Array.isArray(def.env_file)) def.env_file = def.env_file.map((f) => path.resolve(dir, String(f)));
   }
-  return defs;
+  return { services: defs, relocate };
 }
 
 function fromFlags(

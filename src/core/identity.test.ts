@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../test/helpers.ts';
 import { supervisor } from '../../test/kernel.ts';
-import { makeServiceSpec } from '../core/service-spec.ts';
-import { resolveIdentity } from './spawn.ts';
-import { resolveGroup, resolveUser } from './users.ts';
+import { resolveGroup, resolveUser } from '../process/users.ts';
+import { resolveIdentity } from './identity.ts';
+import { makeServiceSpec } from './service-spec.ts';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -41,7 +41,7 @@ test('without root, user/group is refused with an error that says why', {
   skip: !asRoot && 'needs root to drop to another user',
 }, async () => {
   // run the check in a child that has dropped to nobody: it is then not root
-  const spawnTs = fileURLToPath(new URL('./spawn.ts', import.meta.url));
+  const spawnTs = fileURLToPath(new URL('./identity.ts', import.meta.url));
   const code = `import(${JSON.stringify(spawnTs)}).then((m) => { try { m.resolveIdentity({ name: 'web', user: 'root', group: null }); console.log('allowed'); } catch (e) { console.log(e.code + ': ' + e.message); } })`;
   const nobody = resolveUser('nobody')!;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
