@@ -59,7 +59,7 @@ const expected: Record<string, RegExp> = {
   'an unknown key with a typo':
     /^tend\.toml:3:1 services\.web\.restrat: unknown key "restrat" \(did you mean "restart"\?\)$/,
   'a negative duration':
-    /^tend\.toml:3:1 services\.web\.stop_timeout: expected a duration like "500ms", "5s", "1m30s" or a number of seconds, got "-5s"$/,
+    /^tend\.toml:3:1 services\.web\.stop_timeout: expected a duration like "500ms", "5s", "1m30s", "1h30m", "2d" or a number of seconds, got "-5s"$/,
   'a malformed duration':
     /^tend\.yaml:4:5 services\.web\.restart_delay: expected a duration .* got "5 parsecs"$/,
   'a duplicate name in TOML': /^tend\.toml:4:\d+ syntax error: .*redefine.* \(in "\[services\.web\]"\)$/,

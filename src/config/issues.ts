@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { TendError } from '../core/errors.ts';
+import { durationHelp } from '../core/units.ts';
 import { closest } from './did-you-mean.ts';
 import type { Locator } from './locate.ts';
 import { allowedKeys } from './schema.ts';
@@ -88,8 +89,7 @@ function unionExpectation(path: readonly PropertyKey[]): string {
   const last = String(path[path.length - 1] ?? '');
   if (last === 'backoff') return 'false or a table { factor, max }';
   if (last === 'env_file') return 'a file name or a list of them';
-  if (/delay|timeout|window|max$/.test(last))
-    return 'a duration like "500ms", "5s", "1m30s" or a number of seconds';
+  if (/delay|timeout|window|max$/.test(last)) return durationHelp;
   return 'a value of another type';
 }
 

@@ -6,10 +6,8 @@
 import { z } from 'zod';
 import { nameProblem } from '../core/names.ts';
 import { parseSchedule } from '../core/schedule.ts';
+import { durationHelp, parseDuration, parseSize, sizeHelp } from '../core/units.ts';
 import { normalizeSignal } from '../process/group.ts';
-import { parseDuration, parseSize } from './duration.ts';
-
-const durationHelp = 'a duration like "500ms", "5s", "1m30s" or a number of seconds';
 
 /** A duration in the file; milliseconds after parsing. */
 export const duration = z
@@ -137,13 +135,13 @@ export const healthSchema = z
 
 const size = z
   .union([z.number(), z.string()])
-  .describe('a size like "512KB", "10MB" or a number of bytes')
+  .describe(sizeHelp)
   .transform((value, ctx) => {
     const bytes = parseSize(value);
     if (bytes === null) {
       ctx.addIssue({
         code: 'custom',
-        message: `expected a size like "512KB", "10MB" or a number of bytes, got ${JSON.stringify(value)}`,
+        message: `expected ${sizeHelp}, got ${JSON.stringify(value)}`,
         input: value,
       });
       return z.NEVER;
@@ -159,14 +157,14 @@ export const logsSchema = z.strictObject({
     .max(1_000_000)
     .optional()
     .describe('lines kept in memory for `tend logs` (1000)'),
-  buffer_size: size.optional().describe('bytes kept in memory at most (1MB)'),
+  buffer_size: size.optional().describe('bytes kept in memory at most (1MiB)'),
   file: z.string().optional().describe('the log file (default: LOG_DIR/NAME.log), relative to the config'),
-  max_size: size.optional().describe('rotate when the file would grow past this (50MB; 0: never)'),
+  max_size: size.optional().describe('rotate when the file would grow past this (50MiB; 0: never)'),
   keep: z.number().int().min(0).max(1000).optional().describe('rotated files kept (5)'),
   compress: z.boolean().optional().describe('gzip rotated files'),
   split: z.boolean().optional().describe('stderr in NAME.err.log instead of the same file'),
   timestamps: z.boolean().optional().describe('prefix each line in the file with its time'),
-  max_line: size.optional().describe('longer lines are cut into pieces, never dropped (64KB)'),
+  max_line: size.optional().describe('longer lines are cut into pieces, never dropped (64KiB)'),
 });
 
 const scheduleText = z.string().min(1).describe('cron: 5 or 6 fields, @hourly, @daily…, or "@every 30s"');

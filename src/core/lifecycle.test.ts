@@ -50,7 +50,7 @@ const rows: [string, Lifecycle, StepContext, string][] = [
     'inactive (held)',
     at('inactive', { hold: true }),
     ctx,
-    'starting - starting starting - ! ! ! ! ! ! ! - ! ! ! running exited',
+    'starting inactive starting starting - ! ! ! ! ! ! ! - ! ! ! running exited',
   ],
   ['blocked', at('blocked'), ctx, '- inactive starting starting failed ! ! ! ! ! ! ! - ! ! ! ! !'],
   [

@@ -386,7 +386,8 @@ export function transition(from: Lifecycle, event: ServiceEvent, ctx: StepContex
       const landing: Landing = hold ? held(false, reason) : { kind: 'stopped', why: reason };
       switch (state) {
         case 'inactive':
-          return nop;
+          // a user's stop of a service held for a requirement ends the hold
+          return from.hold && !hold ? move(from, 'inactive', reason, [cancel]) : nop;
         case 'exited':
         case 'failed':
           // a requirement going away leaves a service that already ended as it is

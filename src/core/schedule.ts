@@ -5,7 +5,7 @@
  * no timer of its own here.
  */
 import { Cron } from 'croner';
-import { parseDuration } from '../config/duration.ts';
+import { parseDuration } from './units.ts';
 
 export interface Schedule {
   readonly text: string;

@@ -132,6 +132,15 @@ export class Supervisor {
   #dependents = new Map<string, Set<string>>();
   /** Instances whose stop is planned behind their dependents': as good as stopped already. */
   readonly #leaving = new Set<ServiceRunner>();
+  /**
+   * Stops asked for, by base: an operation that waits (scale, update) and then starts
+   * instances starts none when a stop of the service came in meanwhile; the later request wins.
+   */
+  readonly #stopsAsked = new Map<string, number>();
+  /** Instances on their way out (a scale down, a rename, a removal): never started again. */
+  readonly #retiring = new Set<ServiceRunner>();
+  /** Changes to definitions that wait (update, scale, remove, apply) run one after another. */
+  #changes: Promise<unknown> = Promise.resolve();
   /** Instance names in the order they were last started, for reverse-order shutdown. */
   #startOrder: string[] = [];
   #closing = false;
@@ -254,17 +263,39 @@ export class Supervisor {
   }
 
   /** Replaces a definition; instances that were active restart with the new one. */
-  async update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
-    this.spec(spec.name);
-    this.check([spec], { replacing: [spec.name] });
-    return this.#updateUnchecked(spec, options);
+  update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+    const asked = this.#stopsAsked.get(spec.name) ?? 0;
+    return this.#serially(async () => {
+      this.spec(spec.name);
+      this.check([spec], { replacing: [spec.name] });
+      return this.#updateUnchecked(spec, options, asked);
+    });
+  }
+
+  /**
+   * Runs a change of definitions after the ones before it: two scales of one service (or a
+   * scale and a reload) never work on the same instances at once.
+   */
+  #serially<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.#changes.then(change, change);
+    this.#changes = next.catch(() => {});
+    return next;
   }
 
   /**
    * Adds, replaces and removes definitions as one change (a reload): the set it leads to is
    * checked first, and nothing changes when it is wrong.
    */
-  async apply(change: SetChange, options: WaitOptions = {}): Promise<void> {
+  apply(change: SetChange, options: WaitOptions = {}): Promise<void> {
+    const asked = new Map(this.#stopsAsked);
+    return this.#serially(() => this.#applyNow(change, options, asked));
+  }
+
+  async #applyNow(
+    change: SetChange,
+    options: WaitOptions,
+    asked: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const update = change.update ?? [];
     const add = change.add ?? [];
     const remove = new Set(change.remove ?? []);
@@ -272,18 +303,20 @@ export class Supervisor {
     for (const n of remove) this.spec(n);
     this.check([...update, ...add], { replacing: [...remove, ...update.map((s) => s.name)] });
     for (const name of remove) await this.#removeUnchecked(name, options);
-    for (const spec of update) await this.#updateUnchecked(spec, options);
+    for (const spec of update) await this.#updateUnchecked(spec, options, asked.get(spec.name) ?? 0);
     if (add.length) this.#addUnchecked(add, true);
   }
 
-  async #updateUnchecked(spec: ServiceSpec, options: WaitOptions): Promise<ServiceStatus[]> {
+  /** `asked`: the stops of the service asked for when the change was; a later one wins over it. */
+  async #updateUnchecked(spec: ServiceSpec, options: WaitOptions, asked: number): Promise<ServiceStatus[]> {
     const old = this.spec(spec.name);
     const runners = this.#runners.get(spec.name) ?? [];
-    const active = runners.some((r) => !isAtRest(r.state));
     const renamed = (old.instances === 1) !== (spec.instances === 1);
     const dropped = renamed ? runners : runners.slice(spec.instances);
     const kept = renamed ? [] : runners.slice(0, spec.instances);
+    const wasActive = runners.some((r) => !isAtRest(r.state));
     await this.#drop(dropped, options);
+    const active = wasActive && (this.#stopsAsked.get(spec.name) ?? 0) === asked && !this.#closing;
     this.#specs.set(spec.name, spec);
     this.#armTriggers(spec);
     const added = Array.from({ length: spec.instances - kept.length }, (_, i) =>
@@ -293,9 +326,10 @@ export class Supervisor {
     for (const r of added) this.#byInstance.set(r.name, r);
     this.#reindex();
     for (const r of kept) r.spec = spec;
-    const restarting = kept.filter((r) => !isAtRest(r.state));
-    const rising = active || (spec.autostart && renamed) ? added : [];
-    this.#launch([...restarting, ...rising], {
+    const restarting = active ? kept.filter((r) => !isAtRest(r.state)) : [];
+    const rising = active ? added : [];
+    // what the new definition requires or wants comes up with it
+    this.#launch(withDependencies([...restarting, ...rising], this.#all(), this.specs()), {
       targets: new Set(restarting),
       cause: 'requested',
       why: 'the definition changed',
@@ -308,7 +342,17 @@ export class Supervisor {
    * instances kept run on untouched. New instances start when the service is active. Going
    * from one instance to several (or back) renames it (`web` ↔ `web:0`), so that one restarts.
    */
-  async scale(name: string, instances: number, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+  scale(name: string, instances: number, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+    const asked = this.#stopsAsked.get(splitInstanceName(name).base) ?? 0;
+    return this.#serially(() => this.#scaleNow(name, instances, options, asked));
+  }
+
+  async #scaleNow(
+    name: string,
+    instances: number,
+    options: WaitOptions,
+    asked: number,
+  ): Promise<ServiceStatus[]> {
     this.#assertOpen();
     const { base, index } = splitInstanceName(name);
     if (index !== null && this.#specs.has(base)) {
@@ -318,13 +362,14 @@ export class Supervisor {
     }
     const old = this.spec(name);
     const runners = this.#runners.get(old.name) ?? [];
-    const active = runners.some((r) => !isAtRest(r.state));
     const spec = { ...old, instances };
     const renamed = (old.instances === 1) !== (instances === 1);
-    if (renamed) return this.#updateUnchecked(spec, options);
+    if (renamed) return this.#updateUnchecked(spec, options, asked);
     const dropped = runners.slice(instances);
     const kept = runners.slice(0, instances);
+    const wasActive = runners.some((r) => !isAtRest(r.state));
     await this.#drop(dropped, options);
+    const active = wasActive && (this.#stopsAsked.get(old.name) ?? 0) === asked && !this.#closing;
     for (const r of dropped) this.events.emit({ type: 'removed', service: r.name, at: this.clock.now() });
     this.#specs.set(spec.name, spec);
     for (const r of kept) r.spec = spec;
@@ -337,24 +382,39 @@ export class Supervisor {
     return this.status(spec.name);
   }
 
-  /** Stops instances that are going away (what requires them only when none is left) and forgets them. */
+  /**
+   * Stops instances that are going away (what requires them only when none is left) and
+   * forgets them; each is announced as removed.
+   */
   async #drop(runners: readonly ServiceRunner[], options: WaitOptions): Promise<void> {
+    if (runners.length === 0) return;
+    // retired at once: a start meanwhile passes them by, a stop still reaches them
+    for (const r of runners) this.#retiring.add(r);
     for (const r of runners) r.stop();
     await Promise.all(runners.map((r) => this.#settle(r, options)));
+    const base = runners[0]?.spec.name ?? '';
+    this.#runners.set(
+      base,
+      (this.#runners.get(base) ?? []).filter((r) => !runners.includes(r)),
+    );
     for (const r of runners) {
+      this.#retiring.delete(r);
       r.closePipes();
       this.#byInstance.delete(r.name);
       this.#leaving.delete(r);
       this.#stats.forget(r.name);
+      this.events.emit({ type: 'removed', service: r.name, at: this.clock.now() });
     }
     const names = new Set(runners.map((r) => r.name));
     this.#startOrder = this.#startOrder.filter((n) => !names.has(n));
   }
 
   /** Stops every instance (what requires it first, held for its return) and forgets the service. */
-  async remove(name: string, options: WaitOptions = {}): Promise<void> {
-    this.spec(name);
-    await this.#removeUnchecked(name, options);
+  remove(name: string, options: WaitOptions = {}): Promise<void> {
+    return this.#serially(async () => {
+      this.spec(name);
+      await this.#removeUnchecked(name, options);
+    });
   }
 
   async #removeUnchecked(name: string, options: WaitOptions): Promise<void> {
@@ -368,7 +428,9 @@ export class Supervisor {
     this.#triggers.delete(spec.name);
     const dependents = this.#dependents.get(spec.name) ?? new Set();
     this.#reindex();
-    this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
+    // the instances were announced one by one; a service of several is announced too
+    if (!runners.some((r) => r.name === spec.name))
+      this.events.emit({ type: 'removed', service: spec.name, at: this.clock.now() });
     for (const d of dependents) for (const r of this.#runners.get(d) ?? []) this.#evaluate(r);
   }
 
@@ -430,9 +492,10 @@ export class Supervisor {
    * conflict to end, or for a dependency, waits in `blocked`.
    */
   #launch(
-    plan: readonly ServiceRunner[],
+    plan: ServiceRunner[],
     restart?: { targets: ReadonlySet<ServiceRunner>; cause: RestartCause; why?: string },
   ): void {
+    plan = plan.filter((r) => !this.#retiring.has(r));
     if (plan.length === 0) return;
     const others = conflictsOf(plan, this.#all());
     if (others.length) {
@@ -596,9 +659,18 @@ export class Supervisor {
     };
   }
 
-  /** The dependency records of a definition, against the instances as they are now. */
+  /**
+   * The dependency records of a definition, against the instances as they are now. A
+   * conflict binds both sides, whichever of the two names it.
+   */
   #dependencies(spec: ServiceSpec): DependencyStatus[] {
-    return evaluateDependencies(spec, (dep) => (this.#runners.get(dep) ?? []).map((r) => this.#view(r)));
+    const named = [...(this.#dependents.get(spec.name) ?? [])].filter((d) =>
+      this.#specs.get(d)?.conflicts.includes(spec.name),
+    );
+    const conflicts = [...new Set([...spec.conflicts, ...named])];
+    return evaluateDependencies({ ...spec, conflicts }, (dep) =>
+      (this.#runners.get(dep) ?? []).map((r) => this.#view(r)),
+    );
   }
 
   #reindex(): void {
@@ -637,7 +709,7 @@ export class Supervisor {
       const loss = requirementLoss(r.spec, (dep) => (this.#runners.get(dep) ?? []).map((x) => this.#view(x)));
       if (loss) return r.depLost(loss.failed, loss.why);
     }
-    if (this.#closing) return;
+    if (this.#closing || this.#retiring.has(r)) return;
     if (r.state === 'blocked' || r.held) r.depsChanged();
   }
 
@@ -672,6 +744,8 @@ export class Supervisor {
   #stopOrdered(runners: readonly ServiceRunner[], options: WaitOptions = {}, verb?: string, why?: string) {
     const { touched, steps, holds } = stopSteps(runners, this.#inStopOrder(), this.specs(), verb);
     for (const r of touched) if (!isAtRest(r.state)) this.#leaving.add(r);
+    for (const base of new Set(touched.map((r) => r.spec.name)))
+      this.#stopsAsked.set(base, (this.#stopsAsked.get(base) ?? 0) + 1);
     const done = (async () => {
       for (const step of steps) {
         for (const r of step) {

@@ -215,8 +215,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'service.stats': (p) => sup.stats(p?.names ?? ['all']).map(statsView),
     'service.start_all': async (p) => {
       const out = sup.startAll();
+      // those left at rest (a conflict decided against them) are not waited for
       await settle(
-        out.map((s) => s.name),
+        out.filter((s) => s.state !== 'inactive').map((s) => s.name),
         started,
         p?.wait,
       );

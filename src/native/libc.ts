@@ -14,6 +14,7 @@ interface Libc {
   splice(fdIn: number, fdOut: number, offOut: BigInt64Array, len: number, flags: number): number;
   waitpid(pid: number, status: Int32Array, options: number): number;
   prctl(option: number, arg: number): number;
+  sigmask(how: number, set: Uint8Array): number;
 }
 
 const F_SETPIPE_SZ = 1031;
@@ -36,7 +37,9 @@ function load(): Libc | null {
     const prctl = lib.func(
       'int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)',
     );
+    const sigmask = lib.func('int pthread_sigmask(int how, const uint8_t *set, uint8_t *old)');
     libc = {
+      sigmask: (how, set) => sigmask(how, set, null),
       waitpid: (pid, status, options) => {
         const out = [0];
         const r = waitpid(pid, out, options);
@@ -52,6 +55,24 @@ function load(): Libc | null {
     libc = null;
   }
   return libc;
+}
+
+const SIG_UNBLOCK = 1;
+
+/** Whether the native calls can be made (koffi loads): a flag that needs undoing needs them. */
+export function hasNative(): boolean {
+  return load() !== null;
+}
+
+/** Unblocks a signal in the main thread, where libuv's handler then receives it. */
+export function unblockSignal(signal: NodeJS.Signals): boolean {
+  const lib = load();
+  const n = (constants.signals as Record<string, number>)[signal];
+  if (!lib || n === undefined) return false;
+  // a sigset_t is a bit mask: signal n is bit n-1
+  const set = new Uint8Array(128);
+  set[(n - 1) >> 3] = 1 << ((n - 1) & 7);
+  return lib.sigmask(SIG_UNBLOCK, set) === 0;
 }
 
 /** Creates a named pipe; false when it could not be made. */

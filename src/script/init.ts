@@ -34,9 +34,23 @@ export function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
 
-/** Calls `fn(...args)` every `seconds`; the handle's cancel() stops it. */
+/**
+ * Calls `fn(...args)` every `seconds`; the handle's cancel() stops it. A call that throws (or
+ * whose promise rejects) is reported with its stack, and the next call comes as planned.
+ */
 export function every<A extends unknown[]>(seconds: number, fn: (...args: A) => unknown, ...args: A) {
-  const timer = setInterval(() => fn(...args), seconds * 1000);
+  const report = (e: unknown) =>
+    process.stderr.write(
+      `tend run: an every() callback failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+  const timer = setInterval(() => {
+    try {
+      const r = fn(...args);
+      if (r instanceof Promise) r.catch(report);
+    } catch (e) {
+      report(e);
+    }
+  }, seconds * 1000);
   return { cancel: () => clearInterval(timer) };
 }
 

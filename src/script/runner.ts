@@ -1,12 +1,16 @@
 /**
  * Runs a `tend run` script as the supervision logic, doing a supervisor's duties around it:
- * orphans are reaped (tend is PID 1 or a child subreaper), SIGTERM/SIGINT/SIGHUP go to the
- * script's own handlers or, when it has none, stop its children gracefully and end tend, and
- * a script that throws is reported at its own file:line, its children are stopped and tend
- * exits 1. `tend/init` and `tend` resolve to tend itself, wherever the script is on disk.
+ * orphans are reaped (tend is PID 1 or a child subreaper); SIGTERM/SIGINT go to the script's
+ * own handlers or, when it has none, stop its children gracefully and end tend; every other
+ * catchable signal the script does not handle is forwarded to its children, as luavisors
+ * does (daemon/signals.ts has the table). A script that throws while it loads is reported at
+ * its own file:line, its children are stopped and tend exits 1; an exception in a signal
+ * handler or an every() callback is reported with its stack and the script goes on.
+ * `tend/init` and `tend` resolve to tend itself, wherever the script is on disk.
  */
 import { registerHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { installSignals } from '../daemon/signals.ts';
 import { becomeSubreaper } from '../native/libc.ts';
 import { reaper } from '../process/reaper.ts';
 import { scriptState } from './state.ts';
@@ -17,8 +21,6 @@ export interface RunOptions {
   readonly warn: (message: string) => void;
 }
 
-const forwarded: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
-
 /** Imports the script; resolves once it has been evaluated (its children may still run). */
 export async function runScript(file: string, args: readonly string[], options: RunOptions): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
@@ -27,23 +29,33 @@ export async function runScript(file: string, args: readonly string[], options: 
   reaper.start();
   resolveTendToItself();
 
+  const stack = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+  // while a signal's listeners run, an exception is that handler's, not the script's end
+  let handling: NodeJS.Signals | null = null;
   const fail = (e: unknown) => {
-    process.stderr.write(
-      `tend run: the script failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
+    if (handling) {
+      process.stderr.write(`tend run: the script's ${handling} handler failed: ${stack(e)}\n`);
+      return;
+    }
+    process.stderr.write(`tend run: the script failed: ${stack(e)}\n`);
     void stopChildren(graceMs).then(() => process.exit(1));
   };
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
-  for (const sig of forwarded) {
-    const byDefault = () => {
-      // the script's own handler, if it has one, decides
-      if (process.listenerCount(sig) > 1) return;
+  installSignals('run', (action, sig) => {
+    handling = sig;
+    setImmediate(() => {
+      handling = null;
+    });
+    // the script's own handler, if it has one, decides
+    if (process.listenerCount(sig) > 1) return;
+    if (action === 'stop-children') {
       options.warn(`${sig}: stopping the script's children`);
       void stopChildren(graceMs).then(() => process.exit(0));
-    };
-    process.on(sig, byDefault);
-  }
+    } else if (action === 'forward') {
+      for (const c of scriptState().children) c.kill(sig);
+    }
+  });
   try {
     await import(pathToFileURL(file).href);
   } catch (e) {

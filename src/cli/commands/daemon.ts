@@ -1,8 +1,8 @@
 /**
  * `tend daemon [config]`: tend with its control socket in $TEND_HOME, saving services added at
  * run time. Foreground by default (for systemd or a terminal); `-d` starts a detached copy,
- * waits until it answers and exits. SIGTERM/SIGINT stop everything; SIGHUP reloads; SIGUSR1
- * restarts tend in place (services keep running).
+ * waits until it answers and exits. Signals act as daemon/signals.ts says (SIGTERM/SIGINT stop
+ * everything, SIGHUP reloads, SIGUSR1 restarts tend in place, SIGUSR2 dumps the states…).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
-import { execWithLongRunningHeap } from '../long-running-heap.ts';
+import { execForLongRun } from '../long-running.ts';
+import { handleModeSignals } from '../mode-signals.ts';
 import { makeLogger } from '../output/logger.ts';
 import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
@@ -30,7 +31,7 @@ export async function run(
   const configPath = configArg ? path.resolve(configArg) : null;
   const httpOption = opts.http === undefined ? null : httpOptionSettings(opts.http);
   if (opts.detach) return detach(cli, home.dir, home.socket, home.pidFile);
-  execWithLongRunningHeap();
+  execForLongRun({ heap: true });
   const logger = makeLogger();
   const runtime = await startRuntime({
     home,
@@ -48,24 +49,13 @@ export async function run(
     if (e.type === 'state')
       logger.log(e.to === 'failed' ? 'error' : 'info', `${e.service} ${e.to}`, { reason: e.reason });
   });
-  const onSignal = (sig: NodeJS.Signals) => {
+  const say = (text: string, warn = false) => logger.log(warn ? 'warn' : 'info', text);
+  const unhandle = handleModeSignals('daemon', runtime, say, (sig) => {
     logger.log('info', `${sig}: stopping every service`);
     runtime.shutdown(0);
-  };
-  const onHup = () => {
-    runtime.reload().then(
-      (r) => logger.log('info', 'reloaded', r),
-      (e: unknown) => logger.log('error', 'reload refused, nothing changed', { error: String(e) }),
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onHup);
-  process.on('SIGUSR1', () => {
-    logger.log('info', 'SIGUSR1: hot restart, services keep running');
-    runtime.hotRestart();
   });
   const code = await runtime.done;
+  unhandle();
   rmSync(home.pidFile, { force: true });
   logger.log('info', 'tend daemon stopped', { code });
   return code;

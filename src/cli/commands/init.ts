@@ -25,7 +25,8 @@ import { reaper } from '../../process/reaper.ts';
 import { runScript } from '../../script/runner.ts';
 import type { Cli } from '../context.ts';
 import { guardAgainstFatalErrors } from '../exit-policy.ts';
-import { execWithLongRunningHeap } from '../long-running-heap.ts';
+import { execForLongRun } from '../long-running.ts';
+import { handleModeSignals } from '../mode-signals.ts';
 import { UpPrinter } from '../output/up-printer.ts';
 import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
@@ -52,7 +53,7 @@ export async function run(
   const exitGuard = opts.exitGuard === undefined ? null : integer('--exit-guard', opts.exitGuard);
   if (configArg !== undefined && isScript(configArg)) {
     // the script is the supervision logic (tend run), with init's duties around it
-    execWithLongRunningHeap();
+    execForLongRun({ heap: true });
     await runScript(path.resolve(configArg), scriptArgs, {
       graceMs,
       warn: (m) => cli.err.write(`tend init: ${m}\n`),
@@ -61,7 +62,7 @@ export async function run(
   }
   const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
   const home = layout(cli.options.home ?? daemonHomeDir());
-  execWithLongRunningHeap();
+  execForLongRun({ heap: true });
   const pid1 = process.pid === 1;
   const write = (t: string) => {
     cli.out.write(t);
@@ -95,41 +96,11 @@ export async function run(
       runtime.sup.killAll();
     }, graceMs);
   };
-  const handlers: Partial<Record<NodeJS.Signals, (sig: NodeJS.Signals) => void>> = {
-    SIGTERM: stop,
-    SIGINT: stop,
-    SIGHUP: () =>
-      runtime.reload().then(
-        (r) =>
-          p.tend(
-            `reloaded: added ${r.added.length}, updated ${r.updated.length}, removed ${r.removed.length}`,
-          ),
-        (e: unknown) =>
-          p.tend(`reload refused, nothing changed: ${e instanceof Error ? e.message : String(e)}`, true),
-      ),
-    SIGUSR1: () => {
-      p.tend('SIGUSR1: hot restart, services keep running');
-      runtime.hotRestart();
-    },
-    SIGUSR2: () => {
-      for (const s of runtime.sup.list()) {
-        process.stderr.write(
-          `${JSON.stringify({ service: s.name, state: s.state, pid: s.pid, reason: s.reason })}\n`,
-        );
-      }
-    },
-    SIGQUIT: () => {
-      p.tend('SIGQUIT: killing every service now', true);
-      runtime.sup.killAll();
-      runtime.shutdown(0);
-    },
-    SIGWINCH: () => {},
-  };
-  for (const [sig, handler] of Object.entries(handlers)) process.on(sig, handler);
+  const unhandle = handleModeSignals('init', runtime, (t, warn) => p.tend(t, warn), stop);
 
   let code = await runtime.done;
   if (graceTimer) clearTimeout(graceTimer);
-  for (const [sig, handler] of Object.entries(handlers)) process.off(sig, handler);
+  unhandle();
   // as PID 1, what escaped every service's group would be killed by the kernel mid-write
   if (pid1) await endStragglers(graceMs);
   if (graceExpired && code === 0) code = graceExpiredStatus;

@@ -3,8 +3,9 @@
  * lines merged by time, prefixed as `tend up` prints them; `-f` then follows new lines and
  * says how many were missed when this reader fell behind.
  */
-import { parseDuration } from '../../config/duration.ts';
+
 import { TendError } from '../../core/errors.ts';
+import { parseDuration } from '../../core/units.ts';
 import type { LogLineView } from '../../protocol/methods.ts';
 import type { Cli } from '../context.ts';
 import { UpPrinter } from '../output/up-printer.ts';

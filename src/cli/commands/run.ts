@@ -9,6 +9,7 @@ import path from 'node:path';
 import { TendError } from '../../core/errors.ts';
 import { runScript } from '../../script/runner.ts';
 import type { Cli } from '../context.ts';
+import { execForLongRun } from '../long-running.ts';
 
 export async function run(
   cli: Cli,
@@ -16,6 +17,7 @@ export async function run(
   args: string[],
   opts: { eval?: string },
 ): Promise<number> {
+  execForLongRun({ heap: false });
   let file: string;
   let rest = args;
   if (opts.eval !== undefined) {

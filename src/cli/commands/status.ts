@@ -1,4 +1,5 @@
 /** `tend status NAME`: the full record of each selected instance, including why it is in its state. */
+import type { ServiceView } from '../../protocol/methods.ts';
 import type { Cli } from '../context.ts';
 import { stateColors } from '../output/color.ts';
 import { formatDuration, formatExit } from '../output/format.ts';
@@ -19,11 +20,21 @@ export async function run(cli: Cli, name: string): Promise<number> {
       `  command:   ${s.command}`,
       `  pid:       ${s.pid ?? '-'}`,
       `  uptime:    ${s.pid === null ? '-' : formatDuration(s.uptime_ms)}`,
-      `  restarts:  ${s.restarts}`,
+      `  restarts:  ${restarts(s, now)}`,
       `  last exit: ${formatExit(s.last_exit)}`,
       `  class:     ${s.class}${s.critical ? ', critical' : ''}`,
     ].join('\n'),
   );
   cli.print(blocks.join('\n\n'));
   return 0;
+}
+
+/** "3 (last: exit, 2m ago; exit 2, requested 1)": the count, the last one, and the causes. */
+function restarts(s: ServiceView, now: number): string {
+  if (s.restarts === 0 || !s.last_restart) return String(s.restarts);
+  const causes = Object.entries(s.restarts_by_cause)
+    .filter(([, n]) => n > 0)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  return `${s.restarts} (last: ${s.last_restart.cause}, ${formatDuration(now - s.last_restart.at)} ago; ${causes})`;
 }

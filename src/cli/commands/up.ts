@@ -8,12 +8,15 @@ import { findConfig } from '../../config/index.ts';
 import { layout, projectHomeDir } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import type { Cli } from '../context.ts';
+import { execForLongRun } from '../long-running.ts';
+import { handleModeSignals } from '../mode-signals.ts';
 import { UpPrinter } from '../output/up-printer.ts';
 import { serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
 export async function run(cli: Cli, configArg: string | undefined, opts: { only?: string }): Promise<number> {
   const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
+  execForLongRun({ heap: false });
   const home = layout(cli.options.home ?? projectHomeDir(path.dirname(configPath)));
   const only = opts.only
     ?.split(',')
@@ -36,32 +39,24 @@ export async function run(cli: Cli, configArg: string | undefined, opts: { only?
   p.tend(`control socket: ${home.socket}`);
   await serveHttpIfConfigured(runtime, runtime.http, (level, m) => p.tend(m, level !== 'info'));
 
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      p.tend(`${sig}: stopping every service (again to kill at once)`);
-      runtime.shutdown(0);
-    } else {
-      p.tend(`${sig}: killing every service`, true);
-      runtime.sup.killAll();
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const onHup = () => {
-    runtime.reload().then(
-      (r) =>
-        p.tend(`reloaded: added ${r.added.length}, updated ${r.updated.length}, removed ${r.removed.length}`),
-      (e: unknown) =>
-        p.tend(`reload refused, nothing changed: ${e instanceof Error ? e.message : String(e)}`, true),
-    );
-  };
-  process.on('SIGHUP', onHup);
+  let stops = 0;
+  const unhandle = handleModeSignals(
+    'up',
+    runtime,
+    (t, warn) => p.tend(t, warn),
+    (sig) => {
+      stops++;
+      if (stops === 1) {
+        p.tend(`${sig}: stopping every service (again to kill at once)`);
+        runtime.shutdown(0);
+      } else {
+        p.tend(`${sig}: killing every service`, true);
+        runtime.sup.killAll();
+      }
+    },
+  );
   const code = await runtime.done;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onHup);
+  unhandle();
   p.tend(code === 0 ? 'all services stopped' : 'stopped because a critical service failed', code !== 0);
   return code;
 }
