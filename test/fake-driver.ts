@@ -42,6 +42,8 @@ export class FakeDriver implements ProcessDriver {
   readonly peak = new Map<string, number>();
   probeOk = true;
   hooksOk = true;
+  /** Processes act on a signal as soon as it is sent (for tests that only need them to stop). */
+  prompt = false;
   stubborn = false;
 
   spawn = (req: SpawnRequest, onEnd: (end: ProcessEnd) => void) => {
@@ -69,6 +71,7 @@ export class FakeDriver implements ProcessDriver {
     const p = this.live.get(pgid);
     if (!p) return false;
     p.pending.push(signal);
+    if (this.prompt) queueMicrotask(() => this.deliver());
     return true;
   };
 

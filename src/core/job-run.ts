@@ -1,18 +1,25 @@
 /**
- * One run of a job: pods (processes, each leading its own group) started until `completions`
- * have succeeded, never more than `parallelism` at once. A failure is retried after a
- * back-off that doubles each time; past `backoff_limit` failures, or past the deadline, the
- * run is Failed and its pods are stopped. Indexed runs give each pod TEND_JOB_INDEX and
- * complete each index exactly once.
+ * Drives one run of a job through its table (job-lifecycle.ts): it starts and stops the pods
+ * (processes, each leading its own group), runs the hooks, arms the timers and captures the
+ * pods' output; what happens next is always the table's answer to what happened.
  */
 import { LineSplitter } from '../logs/line-splitter.ts';
 import type { LogLine, LogStream } from '../logs/log-line.ts';
 import { signalGroup } from '../process/group.ts';
 import { type ProcessEnd, type SpawnedProcess, spawnProcess } from '../process/spawn.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
 import { type HookPhase, runHooks } from './hooks.ts';
-import { type JobPhase, type JobSpec, type JobStatus, maxBackoffMs } from './job-spec.ts';
+import {
+  initialJobRun,
+  isFinished,
+  type JobRunEffect,
+  type JobRunEvent,
+  type JobRunState,
+  jobTransition,
+} from './job-lifecycle.ts';
+import type { JobSpec, JobStatus } from './job-spec.ts';
 
 export interface JobHost {
   readonly clock: Clock;
@@ -34,20 +41,14 @@ export class JobRun {
   readonly spec: JobSpec;
   readonly cron: string | null;
   readonly #host: JobHost;
-  readonly #pods = new Set<Pod>();
-  /** Indexes that succeeded (Indexed), or the count of successes as indexes 0..n-1. */
-  readonly #done = new Set<number>();
-  #succeeded = 0;
-  #failed = 0;
-  #nextIndex = 0;
-  #started = 0;
-  #phase: JobPhase = 'Pending';
-  #reason: string | null = null;
+  #state: JobRunState = initialJobRun;
+  readonly #pods = new Map<number, Pod>();
   #startTime: number | null = null;
   #completionTime: number | null = null;
   #maxActive = 0;
-  #notBefore = 0;
   #timers: TimerHandle[] = [];
+  #queue: JobRunEvent[] = [];
+  #busy = false;
   readonly #ended: Promise<void>;
   #resolveEnded: () => void = () => {};
   readonly #abort = new AbortController();
@@ -66,7 +67,7 @@ export class JobRun {
   }
 
   get finished(): boolean {
-    return this.#phase === 'Succeeded' || this.#phase === 'Failed';
+    return isFinished(this.#state.phase);
   }
 
   /** Resolves once the run has finished and its pods are gone. */
@@ -75,16 +76,17 @@ export class JobRun {
   }
 
   status(): JobStatus {
+    const s = this.#state;
     return {
       name: this.name,
       job: this.spec.name,
       cron: this.cron,
-      phase: this.#phase,
-      reason: this.#reason,
+      phase: s.phase,
+      reason: s.reason,
       active: this.#pods.size,
-      succeeded: this.#succeeded,
-      failed: this.#failed,
-      completedIndexes: this.spec.completionMode === 'Indexed' ? [...this.#done].sort((a, b) => a - b) : [],
+      succeeded: s.succeeded,
+      failed: s.failed,
+      completedIndexes: this.spec.completionMode === 'Indexed' ? [...s.done].sort((a, b) => a - b) : [],
       startTime: this.#startTime,
       completionTime: this.#completionTime,
       maxActive: this.#maxActive,
@@ -96,47 +98,83 @@ export class JobRun {
 
   async start(): Promise<void> {
     this.#startTime = this.#host.clock.now();
-    this.#announce('Pending', null);
-    const deadline = this.spec.activeDeadlineMs;
-    if (deadline !== null) this.#after(deadline, () => this.#finish('Failed', 'DeadlineExceeded'));
-    const pre = await this.#hooks('pre_start');
-    if (this.finished) return;
-    if (!pre.ok) return this.#finish('Failed', `HookFailed: ${pre.why}`);
-    this.#announce('Running', null);
-    this.#fill();
+    this.#announce(true);
+    this.#send({ type: 'begin' });
   }
 
   /** Stops every pod and ends the run as Failed with this reason (a deletion, tend stopping). */
   stop(reason: string): Promise<void> {
-    if (!this.finished) this.#finish('Failed', reason);
+    this.#send({ type: 'stop', reason });
     return this.#ended;
   }
 
-  #fill(): void {
-    if (this.finished) return;
-    const now = this.#host.clock.now();
-    if (now < this.#notBefore) {
-      this.#after(this.#notBefore - now, () => this.#fill());
-      return;
-    }
-    while (this.#pods.size < this.spec.parallelism) {
-      const index = this.#nextPending();
-      if (index === null) break;
-      if (!this.#startPod(index)) break;
+  #send(event: JobRunEvent): void {
+    this.#queue.push(event);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (let e = this.#queue.shift(); e; e = this.#queue.shift()) this.#handle(e);
+    } finally {
+      this.#busy = false;
     }
   }
 
-  /** The next index to run: one neither done nor running (Indexed), or any while more are needed. */
-  #nextPending(): number | null {
-    const running = new Set([...this.#pods].map((p) => p.index));
-    if (this.spec.completionMode === 'Indexed') {
-      for (let i = 0; i < this.spec.completions; i++) if (!this.#done.has(i) && !running.has(i)) return i;
-      return null;
+  #handle(event: JobRunEvent): void {
+    const before = this.#state;
+    const step = jobTransition(before, event, { spec: this.spec, now: this.#host.clock.now() });
+    this.#state = step.next;
+    if (!isFinished(before.phase) && isFinished(step.next.phase)) {
+      this.#completionTime = this.#host.clock.now();
+      this.#abort.abort();
     }
-    return this.#succeeded + this.#pods.size < this.spec.completions ? this.#nextIndex++ : null;
+    for (const effect of step.effects) this.#apply(effect);
+    const changed = before.phase !== step.next.phase || before.reason !== step.next.reason;
+    if (
+      changed ||
+      before.succeeded !== step.next.succeeded ||
+      before.failed !== step.next.failed ||
+      step.effects.some((e) => e.type === 'start-pod')
+    )
+      this.#announce(changed);
   }
 
-  #startPod(index: number): boolean {
+  #apply(effect: JobRunEffect): void {
+    switch (effect.type) {
+      case 'arm-deadline':
+        return this.#after(effect.ms, { type: 'deadline' });
+      case 'run-hooks':
+        if (effect.phase === 'pre_start') {
+          void this.#hooks('pre_start').then((r) =>
+            this.#send({ type: 'pre-start-done', ok: r.ok, ...(r.ok ? {} : { why: r.why }) }),
+          );
+        } else void this.#hooks('post_start');
+        return;
+      case 'start-pod':
+        return this.#startPod(effect.index);
+      case 'note':
+        return this.#note(effect.text);
+      case 'schedule-fill':
+        return this.#after(effect.ms, { type: 'fill-due' });
+      case 'stop-pods':
+        void this.#hooks('pre_stop').then(() => {
+          for (const pod of this.#pods.values()) this.#stopPod(pod);
+        });
+        return;
+      case 'cancel-timers':
+        for (const t of this.#timers) t.cancel();
+        this.#timers = [];
+        return;
+      case 'wrap-up':
+        for (const t of this.#timers) t.cancel();
+        this.#timers = [];
+        void this.#hooks('post_stop').then(() => this.#resolveEnded());
+        return;
+      default:
+        return unreachable(effect);
+    }
+  }
+
+  #startPod(index: number): void {
     const spec = this.spec;
     const env: Record<string, string | undefined> = {
       ...this.#host.baseEnv,
@@ -144,31 +182,18 @@ export class JobRun {
       TEND_JOB: this.name,
       ...(spec.completionMode === 'Indexed' ? { TEND_JOB_INDEX: String(index) } : {}),
     };
-    let pod: Pod | null = null;
     const proc = spawnProcess(
-      {
-        name: `${this.name}:${index}`,
-        argv: spec.argv,
-        cwd: spec.cwd,
-        env,
-        output: null,
-      },
+      { name: `${this.name}:${index}`, argv: spec.argv, cwd: spec.cwd, env, output: null },
       (end) => {
         // a spawn that failed at once ends before the pod is recorded
-        queueMicrotask(() => this.#onEnd(pod, index, end));
+        queueMicrotask(() => this.#onEnd(index, end));
       },
     );
-    if (!proc) return false;
-    pod = { index, proc, stopping: false };
-    this.#pods.add(pod);
-    this.#started++;
-    // a job's post_start runs once its first pod is up; a failure is noted, the run goes on
-    if (this.#started === 1) void this.#hooks('post_start');
+    if (!proc) return;
+    this.#pods.set(index, { index, proc, stopping: false });
     this.#maxActive = Math.max(this.#maxActive, this.#pods.size);
     if (proc.stdout) this.#capture(proc.stdout, 'stdout');
     if (proc.stderr) this.#capture(proc.stderr, 'stderr');
-    this.#announce(this.#phase, this.#reason);
-    return true;
   }
 
   #capture(stream: NodeJS.ReadableStream, which: LogStream): void {
@@ -185,42 +210,10 @@ export class JobRun {
     stream.on('end', () => splitter.end());
   }
 
-  #onEnd(pod: Pod | null, index: number, end: ProcessEnd): void {
-    if (pod) this.#pods.delete(pod);
+  #onEnd(index: number, end: ProcessEnd): void {
+    this.#pods.delete(index);
     const ok = end.kind === 'exit' && end.code === 0;
-    if (this.finished) {
-      if (this.#pods.size === 0) void this.#wrapUp();
-      return;
-    }
-    if (ok && !this.#done.has(index)) {
-      this.#succeeded++;
-      this.#done.add(index);
-    } else if (!ok) {
-      this.#failed++;
-      if (end.kind === 'error') this.#note(`pod ${index} could not start: ${end.why}`);
-      if (this.#failed > this.spec.backoffLimit) return this.#finish('Failed', 'BackoffLimitExceeded');
-      const delay = Math.min(maxBackoffMs, this.spec.backoffDelayMs * 2 ** (this.#failed - 1));
-      this.#notBefore = this.#host.clock.now() + delay;
-    }
-    if (this.#succeeded >= this.spec.completions) return this.#finish('Succeeded', null);
-    this.#announce('Running', null);
-    this.#fill();
-  }
-
-  #finish(phase: JobPhase, reason: string | null): void {
-    if (this.finished) return;
-    this.#completionTime = this.#host.clock.now();
-    this.#announce(phase, reason);
-    for (const t of this.#timers) t.cancel();
-    this.#timers = [];
-    this.#abort.abort();
-    if (this.#pods.size === 0) {
-      void this.#wrapUp();
-      return;
-    }
-    void this.#hooks('pre_stop').then(() => {
-      for (const pod of this.#pods) this.#stopPod(pod);
-    });
+    this.#send({ type: 'pod-ended', index, ok, ...(end.kind === 'error' ? { why: end.why } : {}) });
   }
 
   #stopPod(pod: Pod): void {
@@ -228,29 +221,18 @@ export class JobRun {
     pod.stopping = true;
     signalGroup(pod.proc.pid, this.spec.stopSignal);
     const timer = this.#host.clock.setTimer(this.spec.stopTimeoutMs, () => {
-      if (this.#pods.has(pod)) signalGroup(pod.proc.pid, 'SIGKILL');
+      if (this.#pods.get(pod.index) === pod) signalGroup(pod.proc.pid, 'SIGKILL');
     });
     this.#timers.push(timer);
   }
 
-  /** After the last pod: post_stop hooks, then the run is over. */
-  async #wrapUp(): Promise<void> {
-    for (const t of this.#timers) t.cancel();
-    this.#timers = [];
-    await this.#hooks('post_stop');
-    this.#resolveEnded();
-  }
-
-  #announce(phase: JobPhase, reason: string | null): void {
-    const changed = phase !== this.#phase || reason !== this.#reason;
-    this.#phase = phase;
-    this.#reason = reason;
+  #announce(changed: boolean): void {
     const s = this.status();
     this.#host.emit({
       type: 'job',
       service: this.name,
-      phase,
-      reason,
+      phase: s.phase,
+      reason: s.reason,
       active: s.active,
       succeeded: s.succeeded,
       failed: s.failed,
@@ -291,10 +273,11 @@ export class JobRun {
     });
   }
 
-  #after(ms: number, fn: () => void): void {
+  /** A timer that sends the table an event; every move to a finished run cancels it. */
+  #after(ms: number, event: JobRunEvent): void {
     const handle = this.#host.clock.setTimer(ms, () => {
       this.#timers = this.#timers.filter((t) => t !== handle);
-      fn();
+      this.#send(event);
     });
     this.#timers.push(handle);
   }

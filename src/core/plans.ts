@@ -119,6 +119,11 @@ export function stopSteps<T extends Instance>(
   return { touched: [...chosen], steps, holds };
 }
 
+/** Each service's layer in the graph of everything it waits for: 0 waits for nothing. */
+export function dependencyRanks(specs: readonly ServiceSpec[]): Map<string, number> {
+  return new Map(layers(graphNodes(specs, 'order')).flatMap((layer, i) => layer.map((n) => [n, i] as const)));
+}
+
 /** `tend tree`: the definitions with their edges and their instances' states. */
 export function dependencyTree(
   specs: readonly ServiceSpec[],

@@ -77,7 +77,8 @@ function watchTrigger(
   const watchers: FSWatcher[] = [];
   let pending: TimerHandle | null = null;
   let first: string | null = null;
-  let count = 0;
+  // one write can come as several events: a burst is counted in files
+  const others = new Set<string>();
   const ignored = (file: string) => {
     const rel = path.relative(cwd, file);
     if (rel.split(path.sep).some((part) => alwaysIgnored.includes(part))) return true;
@@ -87,15 +88,17 @@ function watchTrigger(
   };
   const changed = (file: string) => {
     if (ignored(file)) return;
-    count++;
-    first ??= path.relative(cwd, file) || file;
+    const shown = path.relative(cwd, file) || file;
+    first ??= shown;
+    if (shown !== first) others.add(shown);
     // one restart per burst: the timer moves with every change and fires once they stop
     pending?.cancel();
     pending = clock.setTimer(spec.debounceMs, () => {
-      const why = `watch: ${first}${count > 1 ? ` and ${count - 1} more change${count > 2 ? 's' : ''}` : ''} changed`;
+      const more = others.size;
+      const why = `watch: ${first}${more ? ` and ${more} more file${more > 1 ? 's' : ''}` : ''} changed`;
       pending = null;
       first = null;
-      count = 0;
+      others.clear();
       restart(why);
     });
   };
@@ -142,6 +145,7 @@ function memoryTrigger(spec: TriggerSpec, limit: number, host: TriggerHost): () 
   return () => timer?.cancel();
 }
 
+/** Decimal megabytes, the unit `max_memory = "50MB"` is written in. */
 function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

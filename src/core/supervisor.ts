@@ -21,7 +21,14 @@ import { Listeners, type SupervisorEvent } from './events.ts';
 import { resolveIdentity } from './identity.ts';
 import { isAtRest, type RestartCause, type ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName, splitInstanceName } from './names.ts';
-import { conflictPairs, conflictsOf, dependencyTree, stopSteps, withDependencies } from './plans.ts';
+import {
+  conflictPairs,
+  conflictsOf,
+  dependencyRanks,
+  dependencyTree,
+  stopSteps,
+  withDependencies,
+} from './plans.ts';
 import { type ProcessDriver, realProcesses } from './process-driver.ts';
 import { startTriggers } from './restart-triggers.ts';
 import { isGlob, matchPattern } from './selection.ts';
@@ -505,6 +512,10 @@ export class Supervisor {
       const why = `stopped: ${starting.join(', ')} started, which conflicts with it`;
       this.#stopOrdered(others, {}, 'is being stopped for a conflict', why).done.catch(() => {});
     }
+    // in dependency order: a service that only orders itself after another (after, wants) sees
+    // the other one starting, whichever of the two was written or selected first
+    const rank = dependencyRanks(this.specs());
+    plan.sort((a, b) => (rank.get(a.spec.name) ?? 0) - (rank.get(b.spec.name) ?? 0));
     for (const r of plan) {
       this.#leaving.delete(r);
       this.#startOrder = this.#startOrder.filter((n) => n !== r.name);

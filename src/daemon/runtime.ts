@@ -13,6 +13,7 @@ import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
 import { assertValidName } from '../core/names.ts';
+import type { ProcessDriver } from '../core/process-driver.ts';
 import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { type ServiceStatus, Supervisor } from '../core/supervisor.ts';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   readonly warn?: (error: TendError) => void;
   /** With `--exit-guard`: the code a shutdown request must carry. */
   readonly exitGuard?: number | null;
+  /** How services' processes are run; the real driver unless a test gives its own. */
+  readonly driver?: ProcessDriver;
 }
 
 export interface Runtime {
@@ -103,6 +106,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // the hub exists before the supervisor: services' pipes drain straight into its files
   let hub: LogHub | null = null;
   const sup = new Supervisor({
+    ...(options.driver ? { driver: options.driver } : {}),
     pipeDir: path.join(home.stateDir, 'pipes'),
     adoptable: orphans,
     drainPipe: (service, stream, fd, readBack) => hub?.drainPipe(service, stream, fd, readBack) ?? null,
