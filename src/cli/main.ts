@@ -334,6 +334,18 @@ system
   .description('hot restart: tend re-executes itself in place; services keep running, no log line is lost')
   .action(action(() => import('./commands/system-restart.ts')));
 
+// moving between supervisors: import another's config, export to an orchestrator, install tend as a systemd service
+program
+  .command('import')
+  .description('turn a PM2, Procfile, process-compose, supervisord, provisr or zinit config into a tend config')
+  .argument('<files...>', 'the files to import (their format is detected from the name and content)')
+  .addOption(new Option('--from <format>', 'the format, when it cannot be detected').choices(['pm2', 'procfile', 'process-compose', 'supervisord', 'provisr', 'zinit']))
+  .option('-o, --output <file>', 'where to write the tend config ("-": stdout)', undefined)
+  .addOption(new Option('--format <format>', 'the output format (default: from the output name)').choices(['toml', 'yaml', 'json', 'ts']))
+  .option('--env <name>', "PM2: merge the apps' env_NAME over env")
+  .option('--force', 'replace the output file if it exists')
+  .action(action(() => import('./commands/import.ts')));
+
 const config = program.command('config').description('check a config or print its JSON Schema');
 config
   .command('check')
