@@ -337,11 +337,29 @@ system
 // moving between supervisors: import another's config, export to an orchestrator, install tend as a systemd service
 program
   .command('import')
-  .description('turn a PM2, Procfile, process-compose, supervisord, provisr or zinit config into a tend config')
+  .description(
+    'turn a PM2, Procfile, process-compose, supervisord, provisr or zinit config into a tend config',
+  )
   .argument('<files...>', 'the files to import (their format is detected from the name and content)')
-  .addOption(new Option('--from <format>', 'the format, when it cannot be detected').choices(['pm2', 'procfile', 'process-compose', 'supervisord', 'provisr', 'zinit']))
+  .addOption(
+    new Option('--from <format>', 'the format, when it cannot be detected').choices([
+      'pm2',
+      'procfile',
+      'process-compose',
+      'supervisord',
+      'provisr',
+      'zinit',
+    ]),
+  )
   .option('-o, --output <file>', 'where to write the tend config ("-": stdout)', undefined)
-  .addOption(new Option('--format <format>', 'the output format (default: from the output name)').choices(['toml', 'yaml', 'json', 'ts']))
+  .addOption(
+    new Option('--format <format>', 'the output format (default: from the output name)').choices([
+      'toml',
+      'yaml',
+      'json',
+      'ts',
+    ]),
+  )
   .option('--env <name>', "PM2: merge the apps' env_NAME over env")
   .option('--force', 'replace the output file if it exists')
   .action(action(() => import('./commands/import.ts')));

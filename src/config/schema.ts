@@ -429,7 +429,7 @@ export const httpSchema = z
     compat: z
       .array(z.enum(['provisr']))
       .optional()
-      .describe("other supervisors' HTTP APIs served beside tend's own: \"provisr\" (its routes and shapes)"),
+      .describe('other supervisors\' HTTP APIs served beside tend\'s own: "provisr" (its routes and shapes)'),
     compat_base_path: z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'expected a path such as "/api" or "/provisr/api"' })

@@ -5,8 +5,8 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { importers, importFiles } from '../../compat/import/index.ts';
 import type { ImportFormat, ImportNote } from '../../compat/import/importer.ts';
+import { importers, importFiles } from '../../compat/import/index.ts';
 import { type OutputFormat, outputFormatOf, render } from '../../compat/import/render.ts';
 import { parseText } from '../../config/parse.ts';
 import { validateConfig } from '../../config/validate.ts';
@@ -26,10 +26,14 @@ export async function run(
   opts: { from?: ImportFormat; output?: string; format?: OutputFormat; env?: string; force?: boolean },
 ): Promise<number> {
   const toStdout = opts.output === '-';
-  const out = path.resolve(toStdout ? defaultOut[opts.format ?? 'toml'] : (opts.output ?? defaultOut[opts.format ?? 'toml']));
+  const out = path.resolve(
+    toStdout ? defaultOut[opts.format ?? 'toml'] : (opts.output ?? defaultOut[opts.format ?? 'toml']),
+  );
   const format = opts.format ?? outputFormatOf(out);
   if (!toStdout && existsSync(out) && !opts.force) {
-    throw new TendError('TEND_USAGE', { message: `${out} exists; pass --force to replace it, or -o another file` });
+    throw new TendError('TEND_USAGE', {
+      message: `${out} exists; pass --force to replace it, or -o another file`,
+    });
   }
   const outcome = await importFiles({ files, from: opts.from, outFile: out, env: opts.env });
   const title = importers[outcome.format].title;
@@ -78,7 +82,10 @@ function summary(cli: Cli, out: string, o: Awaited<ReturnType<typeof importFiles
   const lines = [
     `${out === '-' ? 'stdout' : out}: ${what.join(', ') || 'no services'} from ${importers[o.format].title}`,
     `  ${o.converted} settings converted, ${approximated.length} approximated, ${unsupported.length} not converted${o.notes.length && out !== '-' ? ' (each is a comment in the file)' : ''}`,
-    ...o.notes.map((n: ImportNote) => `  ${n.kind === 'approximated' ? 'approximated ' : 'not converted'}  ${n.where ?? '(file)'}  ${n.source}: ${n.message.replace(/\s*\n\s*/g, ' ')}`),
+    ...o.notes.map(
+      (n: ImportNote) =>
+        `  ${n.kind === 'approximated' ? 'approximated ' : 'not converted'}  ${n.where ?? '(file)'}  ${n.source}: ${n.message.replace(/\s*\n\s*/g, ' ')}`,
+    ),
   ];
   (toStdout ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
 }

@@ -18,17 +18,30 @@ export function detectFormat(file: string): ImportFormat {
   try {
     if (statSync(file).isFile()) text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw configError(file, [{ file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` }]);
+    throw configError(file, [
+      { file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` },
+    ]);
   }
-  if (/\.(conf|ini)$/i.test(base) && /^\s*\[(program|supervisord|group|include|eventlistener)[:\]]/m.test(text)) return 'supervisord';
+  if (
+    /\.(conf|ini)$/i.test(base) &&
+    /^\s*\[(program|supervisord|group|include|eventlistener)[:\]]/m.test(text)
+  )
+    return 'supervisord';
   if (/\.toml$/i.test(base)) {
-    if (/^\s*\[\[processes\]\]/m.test(text) || /^\s*type\s*=\s*"(process|job|cronjob|cron)"/m.test(text) || /^\s*programs_directory\s*=/m.test(text) || /^\s*\[server\]/m.test(text)) return 'provisr';
+    if (
+      /^\s*\[\[processes\]\]/m.test(text) ||
+      /^\s*type\s*=\s*"(process|job|cronjob|cron)"/m.test(text) ||
+      /^\s*programs_directory\s*=/m.test(text) ||
+      /^\s*\[server\]/m.test(text)
+    )
+      return 'provisr';
     if (/^\s*\[service\]/m.test(text) && /^\s*exec\s*=/m.test(text)) return 'zinit';
   }
   if (/\.(ya?ml|json)$/i.test(base)) {
     if (/^\s*"?apps"?\s*[:=]/m.test(text) || /^\s*\{?\s*apps\s*:/m.test(text)) return 'pm2';
     if (/^processes:\s*$/m.test(text) && /^\s+-\s+type:/m.test(text)) return 'provisr';
-    if (/^\s*"?type"?\s*:\s*"?(process|job|cronjob)"?\s*,?\s*$/m.test(text) && /^\s*"?spec"?\s*:/m.test(text)) return 'provisr';
+    if (/^\s*"?type"?\s*:\s*"?(process|job|cronjob)"?\s*,?\s*$/m.test(text) && /^\s*"?spec"?\s*:/m.test(text))
+      return 'provisr';
     if (/^processes:\s*$/m.test(text)) return 'process-compose';
     if (/^exec:/m.test(text)) return 'zinit';
   }

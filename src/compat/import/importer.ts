@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { ConfigInput, cronSchema, jobSchema, ServiceInput } from '../../config/schema.ts';
 
-export const importFormats = ['pm2', 'procfile', 'process-compose', 'supervisord', 'provisr', 'zinit'] as const;
+export const importFormats = [
+  'pm2',
+  'procfile',
+  'process-compose',
+  'supervisord',
+  'provisr',
+  'zinit',
+] as const;
 export type ImportFormat = (typeof importFormats)[number];
 
 export type JobInput = z.input<typeof jobSchema>;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { validateConfig } from '../../config/validate.ts';
 import { TendError } from '../../core/errors.ts';
 import { detectFormat } from './detect.ts';
-import type { ImportFormat, Imported, Importer, ImportNote } from './importer.ts';
+import type { Imported, Importer, ImportFormat, ImportNote } from './importer.ts';
 import { pm2 } from './pm2.ts';
 import { processCompose } from './process-compose.ts';
 import { procfile } from './procfile.ts';
@@ -39,7 +39,10 @@ export async function importFiles(req: ImportRequest): Promise<ImportOutcome> {
   const files = req.files.map((f) => path.resolve(f));
   const format = req.from ?? sameFormat(files);
   const importer = importers[format];
-  const result = await importer.read(files, { outDir: path.dirname(path.resolve(req.outFile)), env: req.env });
+  const result = await importer.read(files, {
+    outDir: path.dirname(path.resolve(req.outFile)),
+    env: req.env,
+  });
   settle(result, req.outFile);
   return { ...result, format };
 }

@@ -35,7 +35,8 @@ export function parseIni(text: string, file: string): IniSection[] {
     }
     if (/^\s/.test(raw) && current && lastKey) {
       const prev = current.entries.get(lastKey);
-      if (prev) current.entries.set(lastKey, { value: `${prev.value}\n${stripInline(raw)}`, line: prev.line });
+      if (prev)
+        current.entries.set(lastKey, { value: `${prev.value}\n${stripInline(raw)}`, line: prev.line });
       return;
     }
     const header = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(raw.trim());
@@ -47,7 +48,12 @@ export function parseIni(text: string, file: string): IniSection[] {
       lastKey = null;
       return;
     }
-    if (raw.trimStart().startsWith('[')) throw fail(line, raw.indexOf('[') + 1, `${JSON.stringify(raw.trim())} opens a section header that is not closed with "]"`);
+    if (raw.trimStart().startsWith('['))
+      throw fail(
+        line,
+        raw.indexOf('[') + 1,
+        `${JSON.stringify(raw.trim())} opens a section header that is not closed with "]"`,
+      );
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw.trim());
     if (!kv) throw fail(line, 1, `${JSON.stringify(raw.trim())} is not "key = value" or a [section] header`);
     if (!current) throw fail(line, 1, `"${(kv[1] ?? '').trim()}" comes before any [section] header`);

@@ -23,7 +23,7 @@ try {
     const text = readFileSync(file, 'utf8');
     try { value = JSON.parse(text); }
     catch { value = vm.runInNewContext('(' + text + ')', {}, { filename: file, timeout: 1000 }); }
-  } else if (/\.mjs$/i.test(file)) {
+  } else if (/.mjs$/i.test(file)) {
     value = (await import(pathToFileURL(file).href)).default;
   } else {
     // PM2 require()s an ecosystem file: compile it as CommonJS whatever the package type says
@@ -96,7 +96,9 @@ function evaluate(file: string): Promise<unknown> {
           : `node exited ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-1)[0]}` : ''}`;
       const { line, column } = placeOf(error?.stack ?? stderr, file);
       reject(
-        configError(file, [{ file, line, column, path: '', message: `the PM2 ecosystem file failed to load: ${why}` }]),
+        configError(file, [
+          { file, line, column, path: '', message: `the PM2 ecosystem file failed to load: ${why}` },
+        ]),
       );
     });
   });
@@ -111,4 +113,3 @@ function placeOf(stack: string, file: string): { line: number | null; column: nu
   }
   return { line: null, column: null };
 }
-

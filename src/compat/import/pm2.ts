@@ -122,11 +122,19 @@ export const pm2: Importer = {
       const log = new ImportLog(result, file);
       if (isRecord(value)) {
         for (const key of Object.keys(value)) {
-          if (key !== 'apps') log.unsupported(null, key, key === 'deploy' ? 'deployment is outside tend (PM2 deploy runs git and ssh)' : undefined);
+          if (key !== 'apps')
+            log.unsupported(
+              null,
+              key,
+              key === 'deploy' ? 'deployment is outside tend (PM2 deploy runs git and ssh)' : undefined,
+            );
         }
       }
       appsOf(value).forEach((app, i) => {
-        if (!isRecord(app)) return log.unsupported(null, `apps[${i}]`, 'is not an object');
+        if (!isRecord(app)) {
+          log.unsupported(null, `apps[${i}]`, 'is not an object');
+          return;
+        }
         const [name, service] = appService(app, i, file, options, log);
         if (result.config.services[name]) {
           log.unsupported(serviceWhere(name), `apps[${i}]`, `a second app named "${name}" was left out`);
@@ -147,7 +155,10 @@ function appService(
   log: ImportLog,
 ): [string, ServiceInput] {
   const script = typeof app.script === 'string' ? app.script : '';
-  const given = typeof app.name === 'string' && app.name ? app.name : path.basename(script).replace(/\.[^.]+$/, '') || `app${index}`;
+  const given =
+    typeof app.name === 'string' && app.name
+      ? app.name
+      : path.basename(script).replace(/\.[^.]+$/, '') || `app${index}`;
   const name = tendName(given);
   const where = serviceWhere(name);
   const s: ServiceInput = {};
@@ -155,9 +166,15 @@ function appService(
   else log.ok();
 
   // the command: PM2 picks an interpreter by extension unless told
-  const interpreter = String(app.interpreter ?? app.exec_interpreter ?? interpreters[path.extname(script)] ?? 'none');
+  const interpreter = String(
+    app.interpreter ?? app.exec_interpreter ?? interpreters[path.extname(script)] ?? 'none',
+  );
   const interpreterArgs = words(app.interpreter_args ?? app.node_args);
-  const argv = [...(interpreter === 'none' ? [] : [interpreter, ...interpreterArgs]), script, ...words(app.args)];
+  const argv = [
+    ...(interpreter === 'none' ? [] : [interpreter, ...interpreterArgs]),
+    script,
+    ...words(app.args),
+  ];
   s.args = argv.filter((a) => a !== '');
   log.ok();
   if (typeof app.cwd === 'string') {
@@ -203,7 +220,11 @@ function appService(
   }
   if (app.min_uptime !== undefined) {
     s.start_seconds = ms(pm2Ms(app.min_uptime));
-    log.approx(where, 'min_uptime', 'became start_seconds: PM2 counts shorter runs as unstable restarts, tend counts every restart within restart_window');
+    log.approx(
+      where,
+      'min_uptime',
+      'became start_seconds: PM2 counts shorter runs as unstable restarts, tend counts every restart within restart_window',
+    );
   }
   if (app.restart_delay !== undefined) {
     s.restart_delay = ms(pm2Ms(app.restart_delay));
@@ -212,14 +233,19 @@ function appService(
   if (app.exp_backoff_restart_delay !== undefined) {
     s.restart_delay = ms(pm2Ms(app.exp_backoff_restart_delay));
     s.backoff = { factor: 1.5, max: '15s' };
-    log.approx(where, 'exp_backoff_restart_delay', 'became restart_delay with backoff { factor = 1.5, max = "15s" } (PM2\'s curve); the reset after a stable run follows tend\'s rule');
+    log.approx(
+      where,
+      'exp_backoff_restart_delay',
+      'became restart_delay with backoff { factor = 1.5, max = "15s" } (PM2\'s curve); the reset after a stable run follows tend\'s rule',
+    );
   }
   if (app.max_memory_restart !== undefined) {
     const m = /^(\d+(?:\.\d+)?)\s*([KMG])?B?$/i.exec(String(app.max_memory_restart).trim());
     if (m) {
       s.max_memory = `${m[1]}${m[2] ? `${m[2].toUpperCase()}B` : ''}`;
       log.ok();
-    } else log.unsupported(where, 'max_memory_restart', `${JSON.stringify(app.max_memory_restart)} is not a size`);
+    } else
+      log.unsupported(where, 'max_memory_restart', `${JSON.stringify(app.max_memory_restart)} is not a size`);
   }
   if (app.cron_restart !== undefined && app.cron_restart !== 0 && app.cron_restart !== '0') {
     s.cron_restart = String(app.cron_restart);
@@ -239,7 +265,11 @@ function appService(
     }
   } else if (app.listen_timeout !== undefined) {
     s.start_timeout = ms(pm2Ms(app.listen_timeout));
-    log.approx(where, 'listen_timeout', 'became start_timeout: without wait_ready PM2 waits for the "listening" event of a cluster worker');
+    log.approx(
+      where,
+      'listen_timeout',
+      'became start_timeout: without wait_ready PM2 waits for the "listening" event of a cluster worker',
+    );
   }
   logs(app, s, file, options, where, log);
   if (app.uid !== undefined) {
@@ -274,11 +304,20 @@ function instances(app: Record<string, unknown>, s: ServiceInput, where: string,
     const n = raw === 'max' ? 0 : Number(raw);
     const count = !Number.isFinite(n) ? 1 : n <= 0 ? Math.max(1, cpus + n) : n;
     s.instances = count;
-    if (raw === 'max' || n <= 0) log.approx(where, 'instances', `${JSON.stringify(raw)} means the CPUs of the machine: ${count} here, fixed in the file`);
+    if (raw === 'max' || n <= 0)
+      log.approx(
+        where,
+        'instances',
+        `${JSON.stringify(raw)} means the CPUs of the machine: ${count} here, fixed in the file`,
+      );
     else log.ok();
   }
   if (cluster) {
-    log.approx(where, 'exec_mode', 'cluster mode: tend runs separate processes that do not share a port; give each its own (TEND_INSTANCE tells them apart)');
+    log.approx(
+      where,
+      'exec_mode',
+      'cluster mode: tend runs separate processes that do not share a port; give each its own (TEND_INSTANCE tells them apart)',
+    );
   } else if (app.exec_mode !== undefined) log.ok();
 }
 
@@ -288,12 +327,19 @@ function watch(app: Record<string, unknown>, s: ServiceInput, where: string, log
     if (app.ignore_watch !== undefined) log.unsupported(where, 'ignore_watch', 'has no effect without watch');
     return;
   }
-  const paths = w === true ? ['.'] : words(w).length ? (Array.isArray(w) ? w.map(String) : [String(w)]) : ['.'];
-  const ignore = app.ignore_watch === undefined ? [] : Array.isArray(app.ignore_watch) ? app.ignore_watch.map(String) : [String(app.ignore_watch)];
+  const paths =
+    w === true ? ['.'] : words(w).length ? (Array.isArray(w) ? w.map(String) : [String(w)]) : ['.'];
+  const ignore =
+    app.ignore_watch === undefined
+      ? []
+      : Array.isArray(app.ignore_watch)
+        ? app.ignore_watch.map(String)
+        : [String(app.ignore_watch)];
   const debounce = app.watch_delay === undefined ? undefined : ms(pm2Ms(app.watch_delay));
   s.watch = { paths, ...(ignore.length ? { ignore } : {}), ...(debounce ? { debounce } : {}) };
   log.ok();
-  if (ignore.length) log.approx(where, 'ignore_watch', 'PM2 reads these as regular expressions or globs; tend reads globs');
+  if (ignore.length)
+    log.approx(where, 'ignore_watch', 'PM2 reads these as regular expressions or globs; tend reads globs');
   if (debounce) log.ok();
 }
 
@@ -316,13 +362,18 @@ function logs(
   }
   if (typeof err === 'string') {
     logs.split = true;
-    log.approx(where, app.error_file !== undefined ? 'error_file' : 'err_file', `stderr goes to the log file's NAME.err.log beside it, not to ${JSON.stringify(err)}`);
+    log.approx(
+      where,
+      app.error_file !== undefined ? 'error_file' : 'err_file',
+      `stderr goes to the log file's NAME.err.log beside it, not to ${JSON.stringify(err)}`,
+    );
   }
-  if (typeof out === 'string' && typeof combined === 'string') log.approx(where, 'out_file', 'log_file holds both streams in tend');
+  if (typeof out === 'string' && typeof combined === 'string')
+    log.approx(where, 'out_file', 'log_file holds both streams in tend');
   if (app.merge_logs !== undefined || app.combine_logs !== undefined) log.ok();
   if (app.log_date_format !== undefined) {
     logs.timestamps = true;
-    log.approx(where, 'log_date_format', 'lines are stamped in the file, in tend\'s format');
+    log.approx(where, 'log_date_format', "lines are stamped in the file, in tend's format");
   }
   if (Object.keys(logs).length) s.logs = logs;
 }

@@ -25,7 +25,10 @@ const keys = [
   ['environment (top level and per process), env_file', 'env, env_file'],
   ['availability.restart', 'restart (exit_on_failure: on-failure and critical)'],
   ['availability.backoff_seconds, max_restarts', 'restart_delay, max_restarts'],
-  ['depends_on.NAME.condition', 'requires (process_started: started, process_healthy/process_log_ready: ready, process_completed: completed, process_completed_successfully: completed_successfully)'],
+  [
+    'depends_on.NAME.condition',
+    'requires (process_started: started, process_healthy/process_log_ready: ready, process_completed: completed, process_completed_successfully: completed_successfully)',
+  ],
   ['readiness_probe (exec, http_get), ready_log_line', 'ready (exec, http, log)'],
   ['liveness_probe (exec, http_get)', 'health (interval, timeout, retries, start_period)'],
   ['shutdown.signal, shutdown.timeout_seconds', 'stop_signal, stop_timeout'],
@@ -102,7 +105,10 @@ export const processCompose: Importer = {
         // process-compose restarts nothing unless availability says so
         const s: ServiceInput = { restart: 'never' };
         if (Array.isArray(value.entrypoint)) {
-          s.args = [...value.entrypoint.map(String), ...(Array.isArray(value.args) ? value.args.map(String) : [])];
+          s.args = [
+            ...value.entrypoint.map(String),
+            ...(Array.isArray(value.args) ? value.args.map(String) : []),
+          ];
         } else if (typeof value.command === 'string') {
           s.args = [...shellArgv, value.command.replace(/\n$/, '')];
         }
@@ -111,15 +117,24 @@ export const processCompose: Importer = {
           s.cwd = relativePath(file, value.working_dir, options.outDir);
           log.ok();
         }
-        const env = { ...globalEnv, ...(Array.isArray(value.environment) ? envFromList(value.environment) : {}) };
+        const env = {
+          ...globalEnv,
+          ...(Array.isArray(value.environment) ? envFromList(value.environment) : {}),
+        };
         if (Object.keys(env).length) s.env = env;
-        if (typeof value.env_file === 'string') s.env_file = relativePath(file, value.env_file, options.outDir);
+        if (typeof value.env_file === 'string')
+          s.env_file = relativePath(file, value.env_file, options.outDir);
         availability(value.availability, s, where, `${p}.availability`, log);
         dependsOn(value.depends_on, s, names, where, `${p}.depends_on`, log);
         const ready = probe(value.readiness_probe, `${p}.readiness_probe`, where, log);
         if (ready) {
           s.ready = { ...ready.check, ...(ready.interval ? { interval: ready.interval } : {}) };
-          if (typeof value.ready_log_line === 'string') log.unsupported(where, `${p}.ready_log_line`, 'a readiness_probe is given too; tend takes one readiness check');
+          if (typeof value.ready_log_line === 'string')
+            log.unsupported(
+              where,
+              `${p}.ready_log_line`,
+              'a readiness_probe is given too; tend takes one readiness check',
+            );
         } else if (typeof value.ready_log_line === 'string') {
           s.ready = { log: value.ready_log_line };
           log.ok();
@@ -144,8 +159,10 @@ export const processCompose: Importer = {
           log.ok();
         }
         if (typeof value.namespace === 'string' && value.namespace !== 'default') {
-          const members = (result.config.groups[tendName(value.namespace)] ??= { members: [] }).members;
-          members.push(name);
+          const group = tendName(value.namespace);
+          const g = result.config.groups[group] ?? { members: [] };
+          g.members.push(name);
+          result.config.groups[group] = g;
           log.ok();
         }
         if (typeof value.description === 'string') s.description = value.description;
@@ -159,7 +176,13 @@ export const processCompose: Importer = {
         }
         for (const key of Object.keys(value)) {
           if (!handled.has(key))
-            log.unsupported(where, `${p}.${key}`, key === 'is_daemon' ? 'tend supervises processes that stay in the foreground; run it without forking' : undefined);
+            log.unsupported(
+              where,
+              `${p}.${key}`,
+              key === 'is_daemon'
+                ? 'tend supervises processes that stay in the foreground; run it without forking'
+                : undefined,
+            );
         }
         result.config.services[name] = s;
       }
@@ -180,7 +203,11 @@ function availability(a: unknown, s: ServiceInput, where: string, at: string, lo
       s.restart = r;
       if (v === 'exit_on_failure') {
         s.critical = true;
-        log.approx(where, `${at}.restart`, 'exit_on_failure: process-compose stops everything when it fails; tend marks it critical (tend up exits non-zero)');
+        log.approx(
+          where,
+          `${at}.restart`,
+          'exit_on_failure: process-compose stops everything when it fails; tend marks it critical (tend up exits non-zero)',
+        );
       } else log.ok();
     } else if (key === 'backoff_seconds') {
       s.restart_delay = Number(v);
@@ -206,13 +233,21 @@ function dependsOn(
   for (const [dep, v] of Object.entries(d)) {
     const target = names.get(dep);
     if (!target) {
-      log.unsupported(where, `${at}.${dep}`, `"${dep}" is not a process of this file; the dependency was left out`);
+      log.unsupported(
+        where,
+        `${at}.${dep}`,
+        `"${dep}" is not a process of this file; the dependency was left out`,
+      );
       continue;
     }
     const condition = isRecord(v) ? String(v.condition ?? 'process_started') : 'process_started';
     const c = conditions[condition];
     if (!c) {
-      log.unsupported(where, `${at}.${dep}.condition`, `${JSON.stringify(condition)} is not a condition tend knows`);
+      log.unsupported(
+        where,
+        `${at}.${dep}.condition`,
+        `${JSON.stringify(condition)} is not a condition tend knows`,
+      );
       continue;
     }
     requires[target] = c;
@@ -234,7 +269,8 @@ function probe(p: unknown, at: string, where: string, log: ImportLog): Probe | n
   let check: Probe['check'] | null = null;
   if (isRecord(p.exec) && typeof p.exec.command === 'string') {
     check = { exec: p.exec.command };
-    if (p.exec.working_dir !== undefined) log.unsupported(where, `${at}.exec.working_dir`, 'the check runs in the service\'s cwd');
+    if (p.exec.working_dir !== undefined)
+      log.unsupported(where, `${at}.exec.working_dir`, "the check runs in the service's cwd");
   } else if (isRecord(p.http_get)) {
     const h = p.http_get;
     const scheme = String(h.scheme ?? 'http');
@@ -257,9 +293,15 @@ function probe(p: unknown, at: string, where: string, log: ImportLog): Probe | n
   for (const key of Object.keys(p)) {
     if (key === 'exec' || key === 'http_get') continue;
     if (key === 'period_seconds') log.ok();
-    else if (!readiness && ['timeout_seconds', 'failure_threshold', 'initial_delay_seconds'].includes(key)) log.ok();
+    else if (!readiness && ['timeout_seconds', 'failure_threshold', 'initial_delay_seconds'].includes(key))
+      log.ok();
     else if (key === 'success_threshold' && Number(p[key]) === 1) log.ok();
-    else log.approx(where, `${at}.${key}`, readiness ? 'a readiness check is retried every interval until it passes' : 'tend counts one success');
+    else
+      log.approx(
+        where,
+        `${at}.${key}`,
+        readiness ? 'a readiness check is retried every interval until it passes' : 'tend counts one success',
+      );
   }
   return out;
 }
@@ -278,7 +320,11 @@ function shutdown(sd: unknown, s: ServiceInput, where: string, at: string, log: 
       log.ok();
     } else if (key === 'command' && typeof v === 'string') {
       s.hooks = { pre_stop: [{ name: 'shutdown', command: v, failure_mode: 'ignore' }] };
-      log.approx(where, `${at}.command`, 'runs as a pre_stop hook; tend sends the stop signal after it, process-compose sends none');
+      log.approx(
+        where,
+        `${at}.command`,
+        'runs as a pre_stop hook; tend sends the stop signal after it, process-compose sends none',
+      );
     } else log.unsupported(where, `${at}.${key}`);
   }
 }

@@ -10,7 +10,7 @@ import type { ServiceInput } from '../../config/schema.ts';
 import { emptyImport, type Importer, ImportLog, relativePath, serviceWhere, tendName } from './importer.ts';
 
 const keys = [
-  ['NAME: COMMAND', 'services.NAME.command, run from the Procfile\'s folder'],
+  ['NAME: COMMAND', "services.NAME.command, run from the Procfile's folder"],
   ['.env beside the Procfile', 'env_file'],
   ['PORT (foreman: base + 100 × position)', 'env.PORT'],
   ['release: COMMAND', 'a oneshot service that the others require to complete'],
@@ -37,7 +37,14 @@ export const procfile: Importer = {
       lines.forEach((line, i) => {
         if (line.trim() === '' || line.trimStart().startsWith('#')) return;
         const m = entry.exec(line);
-        if (!m) return log.unsupported(null, `line ${i + 1}`, `${JSON.stringify(line)} is not "name: command"; foreman skips it`);
+        if (!m) {
+          log.unsupported(
+            null,
+            `line ${i + 1}`,
+            `${JSON.stringify(line)} is not "name: command"; foreman skips it`,
+          );
+          return;
+        }
         const name = tendName(m[1] ?? '');
         const s: ServiceInput = {
           command: (m[2] ?? '').trim(),
@@ -48,7 +55,11 @@ export const procfile: Importer = {
         if (existsSync(dotenv)) s.env_file = relativePath(file, '.env', options.outDir);
         if (name === 'release') {
           s.oneshot = true;
-          log.approx(serviceWhere(name), `line ${i + 1} release`, 'Heroku runs release before a deploy; here it runs first and the others wait for it to succeed');
+          log.approx(
+            serviceWhere(name),
+            `line ${i + 1} release`,
+            'Heroku runs release before a deploy; here it runs first and the others wait for it to succeed',
+          );
         } else log.ok();
         result.config.services[name] = s;
         names.push(name);

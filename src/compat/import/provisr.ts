@@ -36,9 +36,18 @@ const keys = [
   ['spec.priority', 'after: the processes of the next lower priority (approximated)'],
   ['spec.depends_on', 'requires'],
   ['spec.lifecycle.pre_start/post_start/pre_stop/post_stop', 'hooks (same fields)'],
-  ['spec.log.stdout, stderr, dir, max_size_mb, max_backups, compress', 'logs (file, split, max_size, keep, compress)'],
-  ['job spec: parallelism, completions, backoff_limit, completion_mode, restart_policy, active_deadline_seconds, ttl_seconds_after_finished', 'the same fields of [jobs.NAME]'],
-  ['cronjob spec: schedule, time_zone, concurrency_policy, suspend, *_jobs_history_limit, starting_deadline_seconds, job_template', 'the same fields of [cron.NAME]'],
+  [
+    'spec.log.stdout, stderr, dir, max_size_mb, max_backups, compress',
+    'logs (file, split, max_size, keep, compress)',
+  ],
+  [
+    'job spec: parallelism, completions, backoff_limit, completion_mode, restart_policy, active_deadline_seconds, ttl_seconds_after_finished',
+    'the same fields of [jobs.NAME]',
+  ],
+  [
+    'cronjob spec: schedule, time_zone, concurrency_policy, suspend, *_jobs_history_limit, starting_deadline_seconds, job_template',
+    'the same fields of [cron.NAME]',
+  ],
   ['env, env_files (global)', 'env, env_file of every service and job'],
   ['log (global defaults)', 'logs of every service'],
   ['[[groups]] name, members', 'groups.NAME.members'],
@@ -51,23 +60,63 @@ export function goDurationMs(v: unknown): number | null {
   if (typeof v !== 'string') return null;
   const text = v.trim();
   if (text === '' || text === '0') return 0;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return null;
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 0), 0);
 }
 
 const processKeys = new Set([
-  'name', 'command', 'args', 'work_dir', 'env', 'instances', 'auto_restart', 'restart_interval', 'retry_count',
-  'retry_interval', 'start_duration', 'priority', 'depends_on', 'lifecycle', 'log',
+  'name',
+  'command',
+  'args',
+  'work_dir',
+  'env',
+  'instances',
+  'auto_restart',
+  'restart_interval',
+  'retry_count',
+  'retry_interval',
+  'start_duration',
+  'priority',
+  'depends_on',
+  'lifecycle',
+  'log',
 ]);
 const jobKeys = new Set([
-  'name', 'command', 'args', 'work_dir', 'env', 'parallelism', 'completions', 'backoff_limit', 'completion_mode',
-  'restart_policy', 'active_deadline_seconds', 'ttl_seconds_after_finished', 'lifecycle',
+  'name',
+  'command',
+  'args',
+  'work_dir',
+  'env',
+  'parallelism',
+  'completions',
+  'backoff_limit',
+  'completion_mode',
+  'restart_policy',
+  'active_deadline_seconds',
+  'ttl_seconds_after_finished',
+  'lifecycle',
 ]);
 const cronKeys = new Set([
-  'name', 'schedule', 'time_zone', 'concurrency_policy', 'suspend', 'successful_jobs_history_limit',
-  'failed_jobs_history_limit', 'starting_deadline_seconds', 'job_template', 'lifecycle',
+  'name',
+  'schedule',
+  'time_zone',
+  'concurrency_policy',
+  'suspend',
+  'successful_jobs_history_limit',
+  'failed_jobs_history_limit',
+  'starting_deadline_seconds',
+  'job_template',
+  'lifecycle',
 ]);
 const topKeys = new Set(['processes', 'programs_directory', 'groups', 'env', 'env_files', 'log', 'server']);
 
@@ -85,7 +134,9 @@ function hooksOf(lifecycle: unknown): Hooks | undefined {
       return {
         name: String(h.name ?? phase),
         command: String(h.command ?? ''),
-        ...(typeof h.failure_mode === 'string' ? { failure_mode: h.failure_mode as 'fail' | 'ignore' | 'retry' } : {}),
+        ...(typeof h.failure_mode === 'string'
+          ? { failure_mode: h.failure_mode as 'fail' | 'ignore' | 'retry' }
+          : {}),
         ...(typeof h.run_mode === 'string' ? { run_mode: h.run_mode as 'blocking' | 'async' } : {}),
         ...(timeout ? { timeout: ms(timeout) } : {}),
       };
@@ -100,7 +151,13 @@ interface Context {
   readonly log: ImportLog;
 }
 
-function processFields(spec: Record<string, unknown>, target: ServiceInput | JobInput, where: string, c: Context, at: string): void {
+function processFields(
+  spec: Record<string, unknown>,
+  target: ServiceInput | JobInput,
+  where: string,
+  c: Context,
+  at: string,
+): void {
   if (Array.isArray(spec.args) && spec.args.length) target.args = spec.args.map(String);
   else if (typeof spec.command === 'string') target.command = spec.command;
   c.log.ok();
@@ -121,7 +178,11 @@ function processFields(spec: Record<string, unknown>, target: ServiceInput | Job
 }
 
 /** One provisr process spec as a tend service; notes what does not carry over. */
-export function serviceFromProvisr(spec: Record<string, unknown>, c: Context, at = 'spec'): { name: string; service: ServiceInput; priority: number } {
+export function serviceFromProvisr(
+  spec: Record<string, unknown>,
+  c: Context,
+  at = 'spec',
+): { name: string; service: ServiceInput; priority: number } {
   const given = String(spec.name ?? '');
   const name = tendName(given);
   const where = serviceWhere(name);
@@ -129,7 +190,11 @@ export function serviceFromProvisr(spec: Record<string, unknown>, c: Context, at
   processFields(spec, s, where, c, at);
   if (spec.instances !== undefined && Number(spec.instances) > 1) {
     s.instances = Number(spec.instances);
-    c.log.approx(where, `${at}.instances`, `tend names the instances ${name}:0…${name}:${Number(spec.instances) - 1} (provisr: ${name}-1…); provisr's HTTP routes in tend answer with provisr's names`);
+    c.log.approx(
+      where,
+      `${at}.instances`,
+      `tend names the instances ${name}:0…${name}:${Number(spec.instances) - 1} (provisr: ${name}-1…); provisr's HTTP routes in tend answer with provisr's names`,
+    );
   }
   // provisr restarts only when auto_restart is set, and only an unexpected death
   s.restart = spec.auto_restart === true ? 'on-failure' : 'never';
@@ -142,13 +207,18 @@ export function serviceFromProvisr(spec: Record<string, unknown>, c: Context, at
   }
   if (spec.retry_count !== undefined && Number(spec.retry_count) > 0) {
     s.max_restarts = Number(spec.retry_count);
-    c.log.approx(where, `${at}.retry_count`, 'provisr retries a start that fails; tend counts every restart within restart_window');
+    c.log.approx(
+      where,
+      `${at}.retry_count`,
+      'provisr retries a start that fails; tend counts every restart within restart_window',
+    );
   }
   if (spec.retry_interval !== undefined && !interval) {
     const r = goDurationMs(spec.retry_interval);
     if (r) s.restart_delay = ms(r);
     c.log.approx(where, `${at}.retry_interval`, 'became restart_delay');
-  } else if (spec.retry_interval !== undefined) c.log.approx(where, `${at}.retry_interval`, 'tend waits restart_interval before any restart');
+  } else if (spec.retry_interval !== undefined)
+    c.log.approx(where, `${at}.retry_interval`, 'tend waits restart_interval before any restart');
   const start = goDurationMs(spec.start_duration);
   if (start) {
     s.start_seconds = ms(start);
@@ -162,7 +232,12 @@ export function serviceFromProvisr(spec: Record<string, unknown>, c: Context, at
   if (isRecord(spec.log)) logsOf(spec.log, s, where, c, `${at}.log`);
   for (const key of Object.keys(spec)) {
     if (processKeys.has(key)) continue;
-    if (key === 'detectors') c.log.approx(where, `${at}.detectors`, 'tend finds its processes by PID and start time; a detector is not needed');
+    if (key === 'detectors')
+      c.log.approx(
+        where,
+        `${at}.detectors`,
+        'tend finds its processes by PID and start time; a detector is not needed',
+      );
     else if (key === 'pid_file') c.log.approx(where, `${at}.pid_file`, 'tend keeps its own record of PIDs');
     else c.log.unsupported(where, `${at}.${key}`);
   }
@@ -174,15 +249,25 @@ function logsOf(log: Record<string, unknown>, s: ServiceInput, where: string, c:
   const stdout = log.stdout ?? log.stdoutPath;
   const stderr = log.stderr ?? log.stderrPath;
   if (typeof stdout === 'string') logs.file = relativePath(c.file, stdout, c.options.outDir);
-  else if (typeof log.dir === 'string') logs.file = relativePath(c.file, path.join(log.dir, `${where.slice('services.'.length)}.log`), c.options.outDir);
+  else if (typeof log.dir === 'string')
+    logs.file = relativePath(
+      c.file,
+      path.join(log.dir, `${where.slice('services.'.length)}.log`),
+      c.options.outDir,
+    );
   if (typeof stderr === 'string' || (typeof log.dir === 'string' && stdout === undefined)) {
     logs.split = true;
-    c.log.approx(where, at, 'stderr goes to NAME.err.log beside the log file (provisr: NAME.stderr.log or the stderr path)');
+    c.log.approx(
+      where,
+      at,
+      'stderr goes to NAME.err.log beside the log file (provisr: NAME.stderr.log or the stderr path)',
+    );
   }
   if (log.max_size_mb !== undefined) logs.max_size = `${Number(log.max_size_mb)}MB`;
   if (log.max_backups !== undefined) logs.keep = Number(log.max_backups);
   if (log.compress !== undefined) logs.compress = log.compress === true;
-  if (log.max_age_days !== undefined) c.log.unsupported(where, `${at}.max_age_days`, 'tend keeps a number of rotated files, not an age');
+  if (log.max_age_days !== undefined)
+    c.log.unsupported(where, `${at}.max_age_days`, 'tend keeps a number of rotated files, not an age');
   if (Object.keys(logs).length) {
     s.logs = { ...(s.logs ?? {}), ...logs };
     c.log.ok();
@@ -192,7 +277,13 @@ function logsOf(log: Record<string, unknown>, s: ServiceInput, where: string, c:
 function jobFromProvisr(spec: Record<string, unknown>, c: Context, where: string, at: string): JobInput {
   const j: JobInput = {};
   processFields(spec, j, where, c, at);
-  for (const k of ['parallelism', 'completions', 'backoff_limit', 'active_deadline_seconds', 'ttl_seconds_after_finished'] as const) {
+  for (const k of [
+    'parallelism',
+    'completions',
+    'backoff_limit',
+    'active_deadline_seconds',
+    'ttl_seconds_after_finished',
+  ] as const) {
     if (spec[k] !== undefined) {
       j[k] = Number(spec[k]);
       c.log.ok();
@@ -212,12 +303,24 @@ function jobFromProvisr(spec: Record<string, unknown>, c: Context, where: string
 
 function cronFromProvisr(spec: Record<string, unknown>, c: Context, where: string, at: string): CronInput {
   const template = isRecord(spec.job_template) ? spec.job_template : {};
-  const cron: CronInput = { schedule: String(spec.schedule ?? ''), job_template: jobFromProvisr(template, c, where, `${at}.job_template`) };
+  const cron: CronInput = {
+    schedule: String(spec.schedule ?? ''),
+    job_template: jobFromProvisr(template, c, where, `${at}.job_template`),
+  };
   c.log.ok();
   if (typeof spec.time_zone === 'string') cron.time_zone = spec.time_zone;
-  if (spec.concurrency_policy === 'Allow' || spec.concurrency_policy === 'Forbid' || spec.concurrency_policy === 'Replace') cron.concurrency_policy = spec.concurrency_policy;
+  if (
+    spec.concurrency_policy === 'Allow' ||
+    spec.concurrency_policy === 'Forbid' ||
+    spec.concurrency_policy === 'Replace'
+  )
+    cron.concurrency_policy = spec.concurrency_policy;
   if (spec.suspend !== undefined) cron.suspend = spec.suspend === true;
-  for (const k of ['successful_jobs_history_limit', 'failed_jobs_history_limit', 'starting_deadline_seconds'] as const) {
+  for (const k of [
+    'successful_jobs_history_limit',
+    'failed_jobs_history_limit',
+    'starting_deadline_seconds',
+  ] as const) {
     if (spec[k] !== undefined) cron[k] = Number(spec[k]);
   }
   const hooks = hooksOf(spec.lifecycle);
@@ -227,7 +330,11 @@ function cronFromProvisr(spec: Record<string, unknown>, c: Context, where: strin
     else c.log.unsupported(where, `${at}.${key}`);
   }
   if (typeof template.name === 'string' && tendName(template.name) !== where.split('.')[1]) {
-    c.log.approx(where, `${at}.job_template.name`, `tend names the runs after the cron job, not "${template.name}"`);
+    c.log.approx(
+      where,
+      `${at}.job_template.name`,
+      `tend names the runs after the cron job, not "${template.name}"`,
+    );
   }
   return cron;
 }
@@ -238,7 +345,9 @@ function readData(file: string): unknown {
     return parseText(readFileSync(file, 'utf8'), format, file).data;
   } catch (e) {
     if (e instanceof Error && 'code' in e) throw e;
-    throw configError(file, [{ file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` }]);
+    throw configError(file, [
+      { file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` },
+    ]);
   }
 }
 
@@ -255,7 +364,12 @@ export const provisr: Importer = {
   async read(files, options) {
     const result = emptyImport();
     const entries: Entry[] = [];
-    const globals = { env: {} as Record<string, string>, envFiles: [] as string[], log: null as Record<string, unknown> | null, logFrom: '' };
+    const globals = {
+      env: {} as Record<string, string>,
+      envFiles: [] as string[],
+      log: null as Record<string, unknown> | null,
+      logFrom: '',
+    };
     for (const file of files) {
       const data = readData(file);
       const log = new ImportLog(result, file);
@@ -266,8 +380,14 @@ export const provisr: Importer = {
         continue;
       }
       for (const key of Object.keys(data)) if (!topKeys.has(key)) log.unsupported(null, key, topWhy(key));
-      if (Array.isArray(data.env)) Object.assign(globals.env, envFromList(data.env));
-      if (Array.isArray(data.env_files)) globals.envFiles.push(...data.env_files.map((f) => relativePath(file, String(f), options.outDir)));
+      if (Array.isArray(data.env)) {
+        // provisr expands ${NAME} in its global env from the entries before it
+        for (const [k, v] of Object.entries(envFromList(data.env))) {
+          globals.env[k] = v.replace(/\$\{(\w+)\}/g, (all, n: string) => globals.env[n] ?? all);
+        }
+      }
+      if (Array.isArray(data.env_files))
+        globals.envFiles.push(...data.env_files.map((f) => relativePath(file, String(f), options.outDir)));
       if (isRecord(data.log)) {
         globals.log = data.log;
         globals.logFrom = file;
@@ -275,7 +395,10 @@ export const provisr: Importer = {
       (Array.isArray(data.processes) ? data.processes : []).forEach((entry, i) => {
         if (isRecord(entry)) entries.push({ file, entry, at: `processes[${i}].` });
       });
-      const dir = path.resolve(path.dirname(file), typeof data.programs_directory === 'string' ? data.programs_directory : 'programs');
+      const dir = path.resolve(
+        path.dirname(file),
+        typeof data.programs_directory === 'string' ? data.programs_directory : 'programs',
+      );
       if (existsSync(dir)) {
         for (const name of readdirSync(dir).sort()) {
           const f = path.join(dir, name);
@@ -285,7 +408,9 @@ export const provisr: Importer = {
         }
       }
       (Array.isArray(data.groups) ? data.groups : []).filter(isRecord).forEach((g) => {
-        result.config.groups[tendName(String(g.name ?? ''))] = { members: (Array.isArray(g.members) ? g.members : []).map((m) => tendName(String(m))) };
+        result.config.groups[tendName(String(g.name ?? ''))] = {
+          members: (Array.isArray(g.members) ? g.members : []).map((m) => tendName(String(m))),
+        };
         log.ok();
       });
       if (isRecord(data.server)) server(data.server, file, options, result, log);
@@ -296,7 +421,9 @@ export const provisr: Importer = {
       const c: Context = { file, options, log };
       const type = String(entry.type ?? 'process').toLowerCase();
       const spec = isRecord(entry.spec) ? entry.spec : {};
-      const name = tendName(String(spec.name ?? (isRecord(spec.job_template) ? spec.job_template.name : '') ?? ''));
+      const name = tendName(
+        String(spec.name ?? (isRecord(spec.job_template) ? spec.job_template.name : '') ?? ''),
+      );
       if (type === 'process' || type === '') {
         const { service, priority } = serviceFromProvisr(spec, c, `${at}spec`);
         result.config.services[name] = service;
@@ -317,14 +444,20 @@ export const provisr: Importer = {
 
 function topWhy(key: string): string {
   if (key === 'pid_dir') return 'tend keeps its PIDs in its state dir';
-  if (key === 'use_os_env') return "tend passes its own environment to services always";
-  if (key === 'metrics') return "tend serves Prometheus metrics at /metrics of its HTTP API ([server.http])";
+  if (key === 'use_os_env') return 'tend passes its own environment to services always';
+  if (key === 'metrics') return 'tend serves Prometheus metrics at /metrics of its HTTP API ([server.http])';
   if (key === 'history') return 'tend keeps no history store';
   if (key === 'daemon') return "tend daemon -d keeps its PID file and log in tend's home";
   return 'has no tend equivalent';
 }
 
-function server(sv: Record<string, unknown>, file: string, options: ImportOptions, result: Imported, log: ImportLog): void {
+function server(
+  sv: Record<string, unknown>,
+  file: string,
+  options: ImportOptions,
+  result: Imported,
+  log: ImportLog,
+): void {
   const listen = String(sv.listen ?? ':8080');
   const host = listen.startsWith(':') ? '0.0.0.0' : listen.slice(0, listen.lastIndexOf(':'));
   const port = listen.slice(listen.lastIndexOf(':') + 1);
@@ -333,30 +466,57 @@ function server(sv: Record<string, unknown>, file: string, options: ImportOption
   const http: NonNullable<NonNullable<Imported['config']['server']>['http']> = {
     listen: `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`,
     compat: ['provisr'],
-    ...(typeof sv.base_path === 'string' && sv.base_path !== '/api' ? { compat_base_path: sv.base_path } : {}),
+    ...(typeof sv.base_path === 'string' && sv.base_path !== '/api'
+      ? { compat_base_path: sv.base_path }
+      : {}),
     ...(!auth && loopback ? { auth: 'none' as const } : {}),
   };
   log.ok();
-  if (auth) log.approx('server.http', '[server.auth]', 'provisr\'s users and JWT logins become tend\'s bearer token (tend token shows it)');
-  else if (!loopback) log.approx('server.http', '[server] listen', 'provisr serves this address without auth; tend asks for its bearer token on an address other than loopback (tend token shows it)');
+  if (auth)
+    log.approx(
+      'server.http',
+      '[server.auth]',
+      "provisr's users and JWT logins become tend's bearer token (tend token shows it)",
+    );
+  else if (!loopback)
+    log.approx(
+      'server.http',
+      '[server] listen',
+      'provisr serves this address without auth; tend asks for its bearer token on an address other than loopback (tend token shows it)',
+    );
   const tls = sv.tls;
   if (isRecord(tls) && tls.enabled === true) {
     if (typeof tls.cert_file === 'string' && typeof tls.key_file === 'string') {
-      http.tls = { cert_file: relativePath(file, tls.cert_file, options.outDir), key_file: relativePath(file, tls.key_file, options.outDir) };
+      http.tls = {
+        cert_file: relativePath(file, tls.cert_file, options.outDir),
+        key_file: relativePath(file, tls.key_file, options.outDir),
+      };
     } else if (tls.auto_generate === true) http.tls = { auto_generate: true };
     else if (typeof tls.dir === 'string') http.tls = { dir: relativePath(file, tls.dir, options.outDir) };
     log.ok();
-  } else if (isRecord(tls)) log.unsupported('server.http', '[server.tls]', 'enabled = false: tend serves plain HTTP');
-  for (const key of Object.keys(sv)) if (!['listen', 'base_path', 'auth', 'tls'].includes(key)) log.unsupported('server.http', `[server] ${key}`);
+  } else if (isRecord(tls))
+    log.unsupported('server.http', '[server.tls]', 'enabled = false: tend serves plain HTTP');
+  for (const key of Object.keys(sv))
+    if (!['listen', 'base_path', 'auth', 'tls'].includes(key))
+      log.unsupported('server.http', `[server] ${key}`);
   result.config.server = { http };
 }
 
 function applyGlobals(
   result: Imported,
-  globals: { env: Record<string, string>; envFiles: string[]; log: Record<string, unknown> | null; logFrom: string },
+  globals: {
+    env: Record<string, string>;
+    envFiles: string[];
+    log: Record<string, unknown> | null;
+    logFrom: string;
+  },
   options: ImportOptions,
 ): void {
-  const all: (ServiceInput | JobInput)[] = [...Object.values(result.config.services), ...Object.values(result.config.jobs), ...Object.values(result.config.cron).map((c) => c.job_template)];
+  const all: (ServiceInput | JobInput)[] = [
+    ...Object.values(result.config.services),
+    ...Object.values(result.config.jobs),
+    ...Object.values(result.config.cron).map((c) => c.job_template),
+  ];
   for (const target of all) {
     if (Object.keys(globals.env).length) target.env = { ...globals.env, ...(target.env ?? {}) };
     if (globals.envFiles.length && 'restart' in target) (target as ServiceInput).env_file = globals.envFiles;

@@ -18,7 +18,10 @@ export function outputFormatOf(file: string): OutputFormat {
 }
 
 function noteLine(n: ImportNote): string {
-  return `${n.kind === 'approximated' ? 'approximated' : 'not converted'}: ${n.source}: ${n.message}`.replace(/\s*\n\s*/g, ' ');
+  return `${n.kind === 'approximated' ? 'approximated' : 'not converted'}: ${n.source}: ${n.message}`.replace(
+    /\s*\n\s*/g,
+    ' ',
+  );
 }
 
 function header(title: string, files: readonly string[], notes: readonly ImportNote[]): string[] {
@@ -35,7 +38,8 @@ function tablesOf(result: Imported): [section: string, name: string, value: Reco
   const out: [string, string, Record<string, unknown>][] = [];
   if (c.server?.http) out.push(['server', 'http', c.server.http as Record<string, unknown>]);
   for (const section of ['services', 'jobs', 'cron', 'groups'] as const) {
-    for (const [name, v] of Object.entries(c[section])) out.push([section, name, v as Record<string, unknown>]);
+    for (const [name, v] of Object.entries(c[section]))
+      out.push([section, name, v as Record<string, unknown>]);
   }
   return out;
 }
@@ -47,7 +51,8 @@ function tomlValue(v: unknown): string {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
     return `{ ${entries.map(([k, x]) => `${bareKey(k)} = ${tomlValue(x)}`).join(', ')} }`;
   }
-  if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) return `[${v.map(tomlValue).join(', ')}]`;
+  if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object'))
+    return `[${v.map(tomlValue).join(', ')}]`;
   return tomlStringify({ x: v }).replace(/^x = /, '').trim();
 }
 
@@ -58,7 +63,8 @@ function toml(result: Imported, title: string, files: readonly string[]): string
     lines.push('');
     for (const n of result.notes.filter((x) => x.where === where)) lines.push(`# ${noteLine(n)}`);
     lines.push(`[${section}.${bareKey(name)}]`);
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) lines.push(`${bareKey(k)} = ${tomlValue(v)}`);
+    for (const [k, v] of Object.entries(value))
+      if (v !== undefined) lines.push(`${bareKey(k)} = ${tomlValue(v)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -67,7 +73,8 @@ function yaml(result: Imported, title: string, files: readonly string[]): string
   const data: Record<string, unknown> = {};
   const c = result.config;
   if (c.server) data.server = c.server;
-  for (const section of ['services', 'jobs', 'cron', 'groups'] as const) if (Object.keys(c[section]).length) data[section] = c[section];
+  for (const section of ['services', 'jobs', 'cron', 'groups'] as const)
+    if (Object.keys(c[section]).length) data[section] = c[section];
   const doc = new Document(data);
   doc.commentBefore = header(title, files, result.notes)
     .map((l) => (l ? ` ${l}` : ''))
@@ -88,15 +95,18 @@ function yaml(result: Imported, title: string, files: readonly string[]): string
 
 /** JSON cannot hold comments: a service's (or job's) notes are added to its description. */
 function json(result: Imported): string {
-  const c = structuredClone(result.config) as Record<string, Record<string, Record<string, unknown>>>;
-  for (const section of ['services', 'jobs', 'cron'] as const) {
-    for (const [name, v] of Object.entries(c[section] ?? {})) {
+  const c = structuredClone(result.config);
+  const out: Record<string, unknown> = c.server ? { server: c.server } : {};
+  for (const section of ['services', 'jobs', 'cron', 'groups'] as const) {
+    const tables: Record<string, { description?: string }> = c[section];
+    for (const [name, v] of Object.entries(tables)) {
       const notes = result.notes.filter((n) => n.where === `${section}.${name}`);
-      if (notes.length) v.description = [v.description, ...notes.map(noteLine)].filter(Boolean).join('; ');
+      if (notes.length && section !== 'groups')
+        v.description = [v.description, ...notes.map(noteLine)].filter(Boolean).join('; ');
     }
+    if (section === 'services' || Object.keys(tables).length) out[section] = tables;
   }
-  for (const k of ['jobs', 'cron', 'groups']) if (c[k] && Object.keys(c[k]).length === 0) delete c[k];
-  return `${JSON.stringify(c, null, 2)}\n`;
+  return `${JSON.stringify(out, null, 2)}\n`;
 }
 
 function ts(result: Imported, title: string, files: readonly string[]): string {
@@ -109,7 +119,8 @@ function ts(result: Imported, title: string, files: readonly string[]): string {
     if (!entries.length) continue;
     lines.push(`  ${section}: {`);
     for (const [name, v] of entries) {
-      for (const n of result.notes.filter((x) => x.where === `${section}.${name}`)) lines.push(`    // ${noteLine(n)}`);
+      for (const n of result.notes.filter((x) => x.where === `${section}.${name}`))
+        lines.push(`    // ${noteLine(n)}`);
       lines.push(`    ${JSON.stringify(name)}: ${JSON.stringify(v)},`);
     }
     lines.push('  },');
@@ -118,7 +129,12 @@ function ts(result: Imported, title: string, files: readonly string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function render(result: Imported, format: OutputFormat, title: string, files: readonly string[]): string {
+export function render(
+  result: Imported,
+  format: OutputFormat,
+  title: string,
+  files: readonly string[],
+): string {
   switch (format) {
     case 'toml':
       return toml(result, title, files);

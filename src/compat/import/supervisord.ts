@@ -9,7 +9,16 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { configError } from '../../config/issues.ts';
 import type { ServiceInput } from '../../config/schema.ts';
-import { emptyImport, type Importer, ImportLog, type Imported, type ImportOptions, relativePath, serviceWhere, tendName } from './importer.ts';
+import {
+  emptyImport,
+  type Imported,
+  type Importer,
+  ImportLog,
+  type ImportOptions,
+  relativePath,
+  serviceWhere,
+  tendName,
+} from './importer.ts';
 import { type IniSection, parseIni } from './ini.ts';
 import { shellWords, signalName } from './shell-words.ts';
 
@@ -18,23 +27,48 @@ const keys = [
   ['numprocs, process_name', 'instances (tend names them x:0, x:1…)'],
   ['directory, user, environment', 'cwd, user, env'],
   ['autostart', 'autostart'],
-  ['autorestart (true, false, unexpected), exitcodes', 'restart (always, never, on-failure), success_exit_codes'],
+  [
+    'autorestart (true, false, unexpected), exitcodes',
+    'restart (always, never, on-failure), success_exit_codes',
+  ],
   ['startsecs', 'start_seconds'],
   ['startretries', 'max_restarts (approximated)'],
   ['stopsignal, stopwaitsecs', 'stop_signal, stop_timeout'],
   ['stopasgroup, killasgroup', 'tend always signals the process group'],
   ['priority', 'after: the programs of the next lower priority (approximated)'],
-  ['redirect_stderr, stdout_logfile, stderr_logfile, *_logfile_maxbytes, *_logfile_backups', 'logs (file, split, max_size, keep)'],
+  [
+    'redirect_stderr, stdout_logfile, stderr_logfile, *_logfile_maxbytes, *_logfile_backups',
+    'logs (file, split, max_size, keep)',
+  ],
   ['[group:x] programs', 'groups.x.members'],
   ['[supervisord] environment', 'env of every service'],
   ['[include] files', 'read as part of the config'],
 ] as const;
 
 const programKeys = new Set([
-  'command', 'numprocs', 'process_name', 'directory', 'user', 'environment', 'autostart', 'autorestart',
-  'exitcodes', 'startsecs', 'startretries', 'stopsignal', 'stopwaitsecs', 'stopasgroup', 'killasgroup',
-  'priority', 'redirect_stderr', 'stdout_logfile', 'stderr_logfile', 'stdout_logfile_maxbytes',
-  'stdout_logfile_backups', 'stderr_logfile_maxbytes', 'stderr_logfile_backups',
+  'command',
+  'numprocs',
+  'process_name',
+  'directory',
+  'user',
+  'environment',
+  'autostart',
+  'autorestart',
+  'exitcodes',
+  'startsecs',
+  'startretries',
+  'stopsignal',
+  'stopwaitsecs',
+  'stopasgroup',
+  'killasgroup',
+  'priority',
+  'redirect_stderr',
+  'stdout_logfile',
+  'stderr_logfile',
+  'stdout_logfile_maxbytes',
+  'stdout_logfile_backups',
+  'stderr_logfile_maxbytes',
+  'stderr_logfile_backups',
 ]);
 
 interface Program {
@@ -61,20 +95,32 @@ export const supervisord: Importer = {
       try {
         text = readFileSync(file, 'utf8');
       } catch (e) {
-        throw configError(file, [{ file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` }]);
+        throw configError(file, [
+          { file, line: null, column: null, path: '', message: `cannot be read (${(e as Error).message})` },
+        ]);
       }
       for (const section of parseIni(text, file)) {
         const [kind, rest] = splitHeader(section.name);
         const at = `[${section.name}]`;
         if (kind === 'program') {
           const name = tendName(rest);
-          if (name !== rest) log.approx(serviceWhere(name), at, `"${rest}" is not a tend name; named "${name}"`);
-          programs.push({ name, file, section, priority: Number(section.entries.get('priority')?.value ?? 999) });
+          if (name !== rest)
+            log.approx(serviceWhere(name), at, `"${rest}" is not a tend name; named "${name}"`);
+          programs.push({
+            name,
+            file,
+            section,
+            priority: Number(section.entries.get('priority')?.value ?? 999),
+          });
         } else if (kind === 'group') {
-          const members = (section.entries.get('programs')?.value ?? '').split(',').map((m) => tendName(m.trim())).filter(Boolean);
+          const members = (section.entries.get('programs')?.value ?? '')
+            .split(',')
+            .map((m) => tendName(m.trim()))
+            .filter(Boolean);
           result.config.groups[tendName(rest)] = { members };
           log.ok();
-          for (const key of section.entries.keys()) if (key !== 'programs') log.unsupported(`groups.${tendName(rest)}`, `${at} ${key}`);
+          for (const key of section.entries.keys())
+            if (key !== 'programs') log.unsupported(`groups.${tendName(rest)}`, `${at} ${key}`);
         } else if (kind === 'include') {
           for (const pattern of (section.entries.get('files')?.value ?? '').split(/\s+/).filter(Boolean)) {
             const abs = path.resolve(path.dirname(file), expand(pattern, { here: path.dirname(file) }));
@@ -88,7 +134,12 @@ export const supervisord: Importer = {
             if (key === 'environment') {
               Object.assign(globalEnv, keyValues(expand(entry.value, { here: path.dirname(file) })));
               log.ok();
-            } else log.unsupported(null, `${at} ${key}`, `${key} = ${entry.value}: tend's own settings live in its home, not in the config`);
+            } else
+              log.unsupported(
+                null,
+                `${at} ${key}`,
+                `${key} = ${entry.value}: tend's own settings live in its home, not in the config`,
+              );
           }
         } else {
           log.unsupported(null, at, sectionWhy(kind));
@@ -101,7 +152,11 @@ export const supervisord: Importer = {
     for (const [group, g] of Object.entries(result.config.groups)) {
       const known = g.members.filter((m) => result.config.services[m]);
       if (known.length !== g.members.length) {
-        new ImportLog(result, files[0] ?? '').unsupported(`groups.${group}`, `[group:${group}]`, `members ${g.members.filter((m) => !known.includes(m)).join(', ')} are not programs of this config; left out`);
+        new ImportLog(result, files[0] ?? '').unsupported(
+          `groups.${group}`,
+          `[group:${group}]`,
+          `members ${g.members.filter((m) => !known.includes(m)).join(', ')} are not programs of this config; left out`,
+        );
       }
       if (known.length) g.members = known;
       else delete result.config.groups[group];
@@ -118,15 +173,21 @@ function splitHeader(name: string): [string, string] {
 function sectionWhy(kind: string): string {
   if (kind === 'unix_http_server' || kind === 'inet_http_server')
     return "supervisord's XML-RPC server; tend's control socket is always there, its HTTP API is [server.http]";
-  if (kind === 'supervisorctl' || kind === 'rpcinterface') return 'supervisorctl settings; the tend command needs none';
-  if (kind === 'eventlistener') return 'an event listener; a tend controller service reads events on stdin (controller = true)';
+  if (kind === 'supervisorctl' || kind === 'rpcinterface')
+    return 'supervisorctl settings; the tend command needs none';
+  if (kind === 'eventlistener')
+    return 'an event listener; a tend controller service reads events on stdin (controller = true)';
   return 'has no tend equivalent';
 }
 
 /** supervisord's `%(name)s` expansions that can be known when importing. */
 function expand(value: string, vars: Record<string, string>): string {
   return value.replace(/%\((\w+)\)(0?\d*)([sd])/g, (all, name: string, pad: string, type: string) => {
-    const v = name.startsWith('ENV_') ? process.env[name.slice(4)] : name === 'host_node_name' ? hostname() : vars[name];
+    const v = name.startsWith('ENV_')
+      ? process.env[name.slice(4)]
+      : name === 'host_node_name'
+        ? hostname()
+        : vars[name];
     if (v === undefined) return all;
     return type === 'd' && pad ? v.padStart(Number(pad), '0') : v;
   });
@@ -143,7 +204,12 @@ function keyValues(text: string): Record<string, string> {
   return env;
 }
 
-function program(p: Program, globalEnv: Record<string, string>, options: ImportOptions, result: Imported): void {
+function program(
+  p: Program,
+  globalEnv: Record<string, string>,
+  options: ImportOptions,
+  result: Imported,
+): void {
   const log = new ImportLog(result, p.file);
   const where = serviceWhere(p.name);
   const here = path.dirname(p.file);
@@ -155,7 +221,15 @@ function program(p: Program, globalEnv: Record<string, string>, options: ImportO
   const command = get('command');
   const words = command === undefined ? null : shellWords(expand(command, vars));
   if (!words || words.length === 0) {
-    throw configError(p.file, [{ file: p.file, line: e.get('command')?.line ?? p.section.line, column: 1, path: '', message: `[${p.section.name}] needs a command${command === undefined ? '' : ' (a quote is left open)'}` }]);
+    throw configError(p.file, [
+      {
+        file: p.file,
+        line: e.get('command')?.line ?? p.section.line,
+        column: 1,
+        path: '',
+        message: `[${p.section.name}] needs a command${command === undefined ? '' : ' (a quote is left open)'}`,
+      },
+    ]);
   }
   s.args = words;
   log.ok();
@@ -166,7 +240,8 @@ function program(p: Program, globalEnv: Record<string, string>, options: ImportO
   }
   const processName = get('process_name');
   if (processName !== undefined) {
-    if (processName === '%(program_name)s' || (numprocs > 1 && processName.includes('%(process_num)'))) log.ok();
+    if (processName === '%(program_name)s' || (numprocs > 1 && processName.includes('%(process_num)')))
+      log.ok();
     else log.approx(where, at('process_name'), 'tend names instances NAME:0, NAME:1…');
   }
   if (get('directory') !== undefined) {
@@ -197,7 +272,11 @@ function program(p: Program, globalEnv: Record<string, string>, options: ImportO
   }
   if (get('startretries') !== undefined) {
     s.max_restarts = Number(get('startretries'));
-    log.approx(where, at('startretries'), 'supervisord retries starts that fail within startsecs; tend counts every restart within restart_window');
+    log.approx(
+      where,
+      at('startretries'),
+      'supervisord retries starts that fail within startsecs; tend counts every restart within restart_window',
+    );
   }
   if (get('stopsignal') !== undefined) {
     s.stop_signal = signalName(get('stopsignal')) ?? get('stopsignal');
@@ -212,7 +291,6 @@ function program(p: Program, globalEnv: Record<string, string>, options: ImportO
     if (bool(get(k))) log.ok();
     else log.approx(where, at(k), 'tend always signals the whole process group');
   }
-  if (get('priority') !== undefined) log.approx(where, at('priority'), 'became "after" the programs of the next lower priority; tend then waits for them to be ready');
   logs(p, s, vars, options, where, log, at);
   for (const key of e.keys()) {
     if (!programKeys.has(key)) log.unsupported(where, at(key));
@@ -241,23 +319,32 @@ function logs(
   const console = (f: string | undefined) => f !== undefined && /^\/dev\/(stdout|stderr|fd\/[12])$/.test(f);
   if (out !== undefined) {
     if (out.toUpperCase() === 'AUTO' || console(out)) log.ok();
-    else if (out.toUpperCase() === 'NONE') log.unsupported(where, at('stdout_logfile'), 'NONE: tend always keeps a service\'s output');
+    else if (out.toUpperCase() === 'NONE')
+      log.unsupported(where, at('stdout_logfile'), "NONE: tend always keeps a service's output");
     else {
       logs.file = relativePath(p.file, expand(out, vars), options.outDir);
       log.ok();
     }
   }
   if (get('redirect_stderr') !== undefined) log.ok();
+  if (err !== undefined && bool(get('redirect_stderr'))) log.ok();
   if (err !== undefined && !bool(get('redirect_stderr'))) {
     if (err === out || console(err) || err.toUpperCase() === 'AUTO') log.ok();
     else {
       logs.split = true;
-      log.approx(where, at('stderr_logfile'), `stderr goes to NAME.err.log beside the log file, not to ${err}`);
+      log.approx(
+        where,
+        at('stderr_logfile'),
+        `stderr goes to NAME.err.log beside the log file, not to ${err}`,
+      );
     }
   }
   const maxBytes = get('stdout_logfile_maxbytes');
   if (maxBytes !== undefined) {
-    logs.max_size = maxBytes.replace(/^(\d+(?:\.\d+)?)\s*([KMG])B?$/i, (_, n: string, u: string) => `${n}${u.toUpperCase()}B`);
+    logs.max_size = maxBytes.replace(
+      /^(\d+(?:\.\d+)?)\s*([KMG])B?$/i,
+      (_, n: string, u: string) => `${n}${u.toUpperCase()}B`,
+    );
     log.ok();
   }
   if (get('stdout_logfile_backups') !== undefined) {
@@ -281,5 +368,14 @@ function priorities(programs: readonly Program[], result: Imported): void {
     if (below === undefined) continue;
     const s = result.config.services[p.name];
     if (s) s.after = programs.filter((q) => q.priority === below).map((q) => q.name);
+  }
+  for (const p of programs) {
+    const line = p.section.entries.get('priority')?.line;
+    if (line === undefined) continue;
+    new ImportLog(result, p.file).approx(
+      serviceWhere(p.name),
+      `[${p.section.name}] priority (line ${line})`,
+      'became "after" the programs of the next lower priority; tend waits for them to be ready, supervisord only starts them first',
+    );
   }
 }

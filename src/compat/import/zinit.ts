@@ -8,7 +8,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseText } from '../../config/parse.ts';
 import type { ServiceInput } from '../../config/schema.ts';
-import { emptyImport, type Importer, ImportLog, type Imported, type ImportOptions, isRecord, ms, relativePath, serviceWhere, tendName } from './importer.ts';
+import {
+  emptyImport,
+  type Imported,
+  type Importer,
+  ImportLog,
+  type ImportOptions,
+  isRecord,
+  ms,
+  relativePath,
+  serviceWhere,
+  tendName,
+} from './importer.ts';
 import { shellWords, signalName } from './shell-words.ts';
 
 const keys = [
@@ -18,10 +29,16 @@ const keys = [
   ['after (YAML)', 'requires: "completed_successfully" for a oneshot, else "ready"'],
   ['shutdown_timeout, signal.stop', 'stop_timeout, stop_signal'],
   ['env, dir', 'env, cwd'],
-  ['log (ring, stdout, null)', 'tend keeps every service\'s output (null: approximated)'],
-  ['[service] name, dir, env, class, critical, oneshot, status', 'the name, cwd, env, class, critical, oneshot, autostart'],
+  ['log (ring, stdout, null)', "tend keeps every service's output (null: approximated)"],
+  [
+    '[service] name, dir, env, class, critical, oneshot, status',
+    'the name, cwd, env, class, critical, oneshot, autostart',
+  ],
   ['[dependencies] requires, wants, after, conflicts', 'the same fields'],
-  ['[lifecycle] restart, restart_delay_ms, start_timeout_ms, stop_timeout_ms, stop_signal, max_restarts', 'restart, restart_delay, start_timeout, stop_timeout, stop_signal, max_restarts'],
+  [
+    '[lifecycle] restart, restart_delay_ms, start_timeout_ms, stop_timeout_ms, stop_signal, max_restarts',
+    'restart, restart_delay, start_timeout, stop_timeout, stop_signal, max_restarts',
+  ],
   ['[health] type, target, interval_ms, timeout_ms, retries', 'health (tcp, http or exec)'],
   ['[logging] buffer_lines, file', 'logs.buffer_lines, logs.file'],
 ] as const;
@@ -31,7 +48,13 @@ interface Read {
   readonly name: string;
   readonly service: ServiceInput;
   /** Dependencies by kind, resolved once every file is read. */
-  readonly deps: { after: string[]; requires: string[]; wants: string[]; ordering: string[]; conflicts: string[] };
+  readonly deps: {
+    after: string[];
+    requires: string[];
+    wants: string[];
+    ordering: string[];
+    conflicts: string[];
+  };
 }
 
 function words(exec: unknown, file: string, where: string, key: string, log: ImportLog): string[] | null {
@@ -44,8 +67,15 @@ function words(exec: unknown, file: string, where: string, key: string, log: Imp
   return argv;
 }
 
-function yamlService(file: string, data: Record<string, unknown>, options: ImportOptions, log: ImportLog): Read | null {
-  const name = tendName(typeof data.name === 'string' ? data.name : path.basename(file).replace(/\.ya?ml$/i, ''));
+function yamlService(
+  file: string,
+  data: Record<string, unknown>,
+  options: ImportOptions,
+  log: ImportLog,
+): Read | null {
+  const name = tendName(
+    typeof data.name === 'string' ? data.name : path.basename(file).replace(/\.ya?ml$/i, ''),
+  );
   const where = serviceWhere(name);
   const s: ServiceInput = { restart: 'always' };
   const argv = words(data.exec, file, where, 'exec', log);
@@ -78,14 +108,20 @@ function yamlService(file: string, data: Record<string, unknown>, options: Impor
       if (v) s.cwd = relativePath(file, v, options.outDir);
       log.ok();
     } else if (key === 'log') {
-      if (v === null || v === 'null') log.approx(where, 'log: null', 'tend keeps the output; nobody has to read it');
+      if (v === null || v === 'null')
+        log.approx(where, 'log: null', 'tend keeps the output; nobody has to read it');
       else log.ok();
     } else log.unsupported(where, key);
   }
   return { file, name, service: s, deps };
 }
 
-function tomlService(file: string, data: Record<string, unknown>, options: ImportOptions, log: ImportLog): Read | null {
+function tomlService(
+  file: string,
+  data: Record<string, unknown>,
+  options: ImportOptions,
+  log: ImportLog,
+): Read | null {
   const svc = isRecord(data.service) ? data.service : {};
   const name = tendName(String(svc.name ?? path.basename(file).replace(/\.toml$/i, '')));
   const where = serviceWhere(name);
@@ -118,8 +154,16 @@ function tomlService(file: string, data: Record<string, unknown>, options: Impor
   }
   const d = isRecord(data.dependencies) ? data.dependencies : {};
   const list = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]).map(String) : []);
-  const deps = { after: [], requires: list('requires'), wants: list('wants'), ordering: list('after'), conflicts: list('conflicts') };
-  for (const key of Object.keys(d)) if (!['requires', 'wants', 'after', 'conflicts'].includes(key)) log.unsupported(where, `[dependencies] ${key}`);
+  const deps = {
+    after: [],
+    requires: list('requires'),
+    wants: list('wants'),
+    ordering: list('after'),
+    conflicts: list('conflicts'),
+  };
+  for (const key of Object.keys(d))
+    if (!['requires', 'wants', 'after', 'conflicts'].includes(key))
+      log.unsupported(where, `[dependencies] ${key}`);
   const lc = isRecord(data.lifecycle) ? data.lifecycle : {};
   for (const [key, v] of Object.entries(lc)) {
     if (key === 'restart' && (v === 'always' || v === 'on-failure' || v === 'never')) s.restart = v;
@@ -148,7 +192,8 @@ function tomlService(file: string, data: Record<string, unknown>, options: Impor
   }
   if (Object.keys(logs).length) s.logs = logs;
   for (const key of Object.keys(data)) {
-    if (!['service', 'dependencies', 'lifecycle', 'health', 'logging'].includes(key)) log.unsupported(where, `[${key}]`);
+    if (!['service', 'dependencies', 'lifecycle', 'health', 'logging'].includes(key))
+      log.unsupported(where, `[${key}]`);
   }
   return { file, name, service: s, deps };
 }
@@ -175,7 +220,9 @@ function health(h: Record<string, unknown>, s: ServiceInput, where: string, log:
     ...(h.retries !== undefined ? { retries: Number(h.retries) } : {}),
   };
   log.ok();
-  for (const key of Object.keys(h)) if (!['type', 'target', 'interval_ms', 'timeout_ms', 'retries'].includes(key)) log.unsupported(where, `[health] ${key}`);
+  for (const key of Object.keys(h))
+    if (!['type', 'target', 'interval_ms', 'timeout_ms', 'retries'].includes(key))
+      log.unsupported(where, `[health] ${key}`);
 }
 
 export const zinit: Importer = {
@@ -207,13 +254,20 @@ function resolve(read: readonly Read[], result: Imported): void {
     const known = (deps: string[], key: string) =>
       deps.map(tendName).filter((d) => {
         if (byName.has(d)) return true;
-        log.unsupported(where, `${key} ${d}`, `"${d}" is not among the imported services; the dependency was left out`);
+        log.unsupported(
+          where,
+          `${key} ${d}`,
+          `"${d}" is not among the imported services; the dependency was left out`,
+        );
         return false;
       });
     const after = known(r.deps.after, 'after');
     if (after.length) {
       r.service.requires = Object.fromEntries(
-        after.map((d) => [d, byName.get(d)?.service.oneshot ? ('completed_successfully' as const) : ('ready' as const)]),
+        after.map((d) => [
+          d,
+          byName.get(d)?.service.oneshot ? ('completed_successfully' as const) : ('ready' as const),
+        ]),
       );
       result.converted += after.length;
     }
