@@ -44,7 +44,26 @@ export async function importFiles(req: ImportRequest): Promise<ImportOutcome> {
     env: req.env,
   });
   settle(result, req.outFile);
+  result.config.services = dependenciesFirst(result.config.services);
   return { ...result, format };
+}
+
+/** Services in an order where each comes after what it depends on: the file reads top down. */
+function dependenciesFirst<S extends { requires?: unknown; wants?: unknown; after?: unknown }>(
+  services: Record<string, S>,
+): Record<string, S> {
+  const names = (d: unknown) => (Array.isArray(d) ? d.map(String) : d && typeof d === 'object' ? Object.keys(d) : []);
+  const out: Record<string, S> = {};
+  const visiting = new Set<string>();
+  const visit = (name: string) => {
+    const s = services[name];
+    if (!s || name in out || visiting.has(name)) return;
+    visiting.add(name);
+    for (const d of [...names(s.requires), ...names(s.wants), ...names(s.after)]) visit(d);
+    out[name] = s;
+  };
+  for (const name of Object.keys(services)) visit(name);
+  return out;
 }
 
 function sameFormat(files: readonly string[]): ImportFormat {

@@ -1,0 +1,174 @@
+/**
+ * Round trips of real-world files: `tend import` each fixture of the case file, `tend config
+ * check` the result, then `tend up` it with stand-ins where a command needs software that is
+ * not here (users, missing folders and absolute log paths are adapted too), and check that
+ * every service ran and started after what it depends on.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { parse, stringify } from 'smol-toml';
+import { connect } from '../../src/client/client.ts';
+import type { ServiceInput } from '../../src/config/schema.ts';
+import { findProgram } from '../../src/process/find-program.ts';
+import { spawnTend, tend, testEnv } from '../cli.ts';
+import { fixture, type ImportCase, importCases } from '../fixtures/import/cases.ts';
+import { freePort, linesOf, waitFor } from '../helpers.ts';
+
+const standIn = fixture('stand-in.mjs');
+
+function firstWord(s: ServiceInput): string {
+  return s.args?.[0] ?? s.command?.trim().split(/\s+/)[0] ?? '';
+}
+
+function available(program: string, cwd: string): boolean {
+  if (program.includes('/')) return existsSync(path.resolve(cwd, program));
+  return findProgram(program, process.env.PATH) !== null;
+}
+
+/** The imported config made runnable here: stand-ins, no users, real folders, logs in the test's dir. */
+async function adapt(
+  c: ImportCase,
+  config: Record<string, Record<string, ServiceInput>>,
+  dir: string,
+  orderLog: string,
+) {
+  // what others wait on to complete must end, even as a stand-in
+  const awaited = new Set(
+    Object.values(config.services ?? {}).flatMap((s) =>
+      Object.entries(s.requires && !Array.isArray(s.requires) ? s.requires : {})
+        .filter(([, condition]) => condition.startsWith('completed'))
+        .map(([d]) => d),
+    ),
+  );
+  for (const [name, s] of Object.entries(config.services ?? {})) {
+    const cwd = path.resolve(dir, s.cwd ?? '.');
+    if (!existsSync(cwd)) delete s.cwd;
+    const keep = c.standIns === 'missing' && available(firstWord(s), existsSync(cwd) ? cwd : dir);
+    const original = s.args ?? ['/bin/sh', '-c', s.command ?? 'true'];
+    const once = s.oneshot || (awaited.has(name) && s.restart !== 'always');
+    const ports: number[] = [];
+    for (const probe of [s.ready, s.health]) {
+      if (!probe || keep) continue;
+      if ('exec' in probe && probe.exec && probe === s.health) probe.exec = 'true';
+      if ('tcp' in probe && probe.tcp) {
+        const port = await freePort();
+        probe.tcp = `127.0.0.1:${port}`;
+        ports.push(port);
+      }
+      if ('http' in probe && probe.http) {
+        const port = await freePort();
+        const url = new URL(probe.http);
+        probe.http = `http://127.0.0.1:${port}${url.pathname}`;
+        ports.push(port);
+      }
+    }
+    // ready once the stand-in has noted its start, so the order it notes is the order tend keeps
+    const marked = { exec: `test -e '${orderLog}.${name}'`, interval: '20ms' };
+    if (!once && (!s.ready || (!keep && ('ipc' in s.ready || 'exec' in s.ready)))) s.ready = marked;
+    const mode = keep ? 'run' : once ? 'once' : 'stay';
+    s.args = [
+      process.execPath,
+      standIn,
+      orderLog,
+      name,
+      mode,
+      ports.join(',') || '-',
+      ...(keep ? original : []),
+    ];
+    delete s.command;
+    delete s.user;
+    delete s.group;
+    delete s.watch;
+    if (s.logs?.file) s.logs.file = path.join(dir, 'logs', `${name}.log`);
+    for (const phase of Object.values(s.hooks ?? {})) {
+      for (const h of phase ?? []) if (!available(h.command.split(/\s+/)[0] ?? '', dir)) h.command = 'true';
+    }
+  }
+}
+
+// a few at a time: each waits mostly on readiness checks and process start-up
+describe('import round trips', { concurrency: 4 }, () => {
+  for (const c of importCases) {
+    test(`${c.name}: tend import, tend config check, and tend up runs it${c.order ? ' in dependency order' : ''}`, async (t) => {
+      const e = testEnv(t);
+      const out = path.join(e.dir, 'tend.toml');
+      const imported = await tend(e, ['import', ...c.files.map((f) => fixture(f)), '-o', out]);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stdout, /settings converted/);
+      const check = await tend(e, ['config', 'check', out]);
+      assert.equal(check.code, 0, check.stderr);
+      assert.match(check.stdout, new RegExp(`valid, ${c.services.length} services`));
+
+      const orderLog = path.join(e.dir, 'order.log');
+      writeFileSync(orderLog, '');
+      const config = parse(readFileSync(out, 'utf8')) as Record<string, Record<string, ServiceInput>>;
+      await adapt(c, config, e.dir, orderLog);
+      if (config.server) delete config.server;
+      writeFileSync(out, stringify(config));
+
+      const up = spawnTend(e, ['up', out], e.dir);
+      t.after(() => up.child.kill('SIGKILL'));
+      const services = Object.entries(config.services ?? {});
+      const expected = services.filter(([, s]) => s.autostart !== false).map(([n]) => n);
+      const socket = path.join(e.dir, '.tend', 'tend.sock');
+      const client = await waitFor(
+        'tend up to answer',
+        async () => {
+          if (up.child.exitCode !== null)
+            throw new Error(`tend up exited ${up.child.exitCode}: ${up.output()}`);
+          return existsSync(socket) && (await connect({ socket }).catch(() => null));
+        },
+        { timeoutMs: 20_000, everyMs: 50 },
+      );
+      t.after(() => client.close());
+      const settled = new Set(['running', 'exited']);
+      const list = await waitFor(
+        'every service to run (or finish)',
+        async () => {
+          if (up.child.exitCode !== null)
+            throw new Error(`tend up exited ${up.child.exitCode}: ${up.output()}`);
+          const views = await client.service.list();
+          const started = new Set(linesOf(orderLog).map((l) => l.split(' ')[1]));
+          const done = views.every((v) => {
+            const base = v.name.replace(/:\d+$/, '');
+            const spec = config.services?.[base];
+            if (spec?.autostart === false || spec?.conflicts) return true;
+            return settled.has(v.state);
+          });
+          return done && expected.every((n) => started.has(n)) && views;
+        },
+        { timeoutMs: 30_000, everyMs: 50 },
+      );
+      assert.equal(list.filter((v) => v.state === 'failed').length, 0, JSON.stringify(list));
+      if (c.cron?.length) {
+        const cron = await client.cron.list();
+        assert.deepEqual(cron.map((x) => x.name).sort(), [...c.cron].sort());
+      }
+      const first = new Map<string, { at: bigint; ticks: number }>();
+      for (const line of linesOf(orderLog)) {
+        const [at, name, ticks] = line.split(' ');
+        if (name && at && !first.has(name)) first.set(name, { at: BigInt(at), ticks: Number(ticks) });
+      }
+      for (const [before, after] of c.order ?? []) {
+        const a = first.get(before);
+        const b = first.get(after);
+        assert.ok(a && b, `${before} and ${after} both started`);
+        const requires = config.services?.[after]?.requires;
+        // "started" waits for the spawn only: both may note their start in either order, but the
+        // dependency was spawned first (ticks of 10 ms may be equal)
+        if (requires && !Array.isArray(requires) && requires[before] === 'started')
+          assert.ok(a.ticks <= b.ticks, `${before} is spawned before ${after}`);
+        else assert.ok(a.at < b.at, `${before} starts before ${after}`);
+      }
+      client.close();
+      up.child.kill('SIGINT');
+      const code = await Promise.race([
+        up.exited,
+        new Promise((r) => setTimeout(() => r('timeout'), 15_000)),
+      ]);
+      assert.notEqual(code, 'timeout', up.output());
+    });
+  }
+});
