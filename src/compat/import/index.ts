@@ -52,7 +52,8 @@ export async function importFiles(req: ImportRequest): Promise<ImportOutcome> {
 function dependenciesFirst<S extends { requires?: unknown; wants?: unknown; after?: unknown }>(
   services: Record<string, S>,
 ): Record<string, S> {
-  const names = (d: unknown) => (Array.isArray(d) ? d.map(String) : d && typeof d === 'object' ? Object.keys(d) : []);
+  const names = (d: unknown) =>
+    Array.isArray(d) ? d.map(String) : d && typeof d === 'object' ? Object.keys(d) : [];
   const out: Record<string, S> = {};
   const visiting = new Set<string>();
   const visit = (name: string) => {
