@@ -3,7 +3,7 @@
  * The `tend` command. Each verb's code is loaded only when that verb runs, so `tend ls`
  * pays for the client and not for the kernel.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { clientScriptRequest } from './client-script-request.ts';
 import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
 import { execOnExit, noteExitError, takeExecOnExit } from './exit-policy.ts';
@@ -363,6 +363,15 @@ program
   .option('--env <name>', "PM2: merge the apps' env_NAME over env")
   .option('--force', 'replace the output file if it exists')
   .action(action(() => import('./commands/import.ts')));
+
+program
+  .command('export')
+  .description('write the config as Kubernetes objects, systemd units or a compose.yaml')
+  .addArgument(new Argument('<target>', 'what to write').choices(['k8s', 'systemd', 'compose']))
+  .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
+  .option('--image <image>', 'the container image for k8s and compose (default: PROJECT:latest)')
+  .option('-o, --output <dir>', 'write the files into this folder instead of printing them')
+  .action(action(() => import('./commands/export.ts')));
 
 const config = program.command('config').description('check a config or print its JSON Schema');
 config
