@@ -373,6 +373,25 @@ program
   .option('-o, --output <dir>', 'write the files into this folder instead of printing them')
   .action(action(() => import('./commands/export.ts')));
 
+program
+  .command('startup')
+  .description(
+    "install tend as a systemd service (the system's as root, else the user's), enabled and started",
+  )
+  .argument('[config]', 'a config for the daemon to start with')
+  .option('--user', "the user's systemd (systemctl --user)")
+  .option('--system', "the system's systemd (needs root)")
+  .option('--print', 'print the unit instead of installing it')
+  .option('--name <name>', 'the unit name', 'tend')
+  .action(action(async () => ({ run: (await import('./commands/startup.ts')).startup })));
+program
+  .command('unstartup')
+  .description('stop, disable and remove the unit "tend startup" installed')
+  .option('--user', "the user's systemd")
+  .option('--system', "the system's systemd")
+  .option('--name <name>', 'the unit name', 'tend')
+  .action(action(async () => ({ run: (await import('./commands/startup.ts')).unstartup })));
+
 const config = program.command('config').description('check a config or print its JSON Schema');
 config
   .command('check')
