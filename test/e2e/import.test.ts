@@ -14,9 +14,9 @@ import type { ServiceInput } from '../../src/config/schema.ts';
 import { findProgram } from '../../src/process/find-program.ts';
 import { spawnTend, tend, testEnv } from '../cli.ts';
 import { fixture, type ImportCase, importCases } from '../fixtures/import/cases.ts';
-import { freePort, linesOf, waitFor } from '../helpers.ts';
+import { linesOf, waitFor } from '../helpers.ts';
 
-const standIn = fixture('stand-in.mjs');
+const standIn = fixture('stand-in.sh');
 
 function firstWord(s: ServiceInput): string {
   return s.args?.[0] ?? s.command?.trim().split(/\s+/)[0] ?? '';
@@ -28,7 +28,7 @@ function available(program: string, cwd: string): boolean {
 }
 
 /** The imported config made runnable here: stand-ins, no users, real folders, logs in the test's dir. */
-async function adapt(
+function adapt(
   c: ImportCase,
   config: Record<string, Record<string, ServiceInput>>,
   dir: string,
@@ -48,35 +48,13 @@ async function adapt(
     const keep = c.standIns === 'missing' && available(firstWord(s), existsSync(cwd) ? cwd : dir);
     const original = s.args ?? ['/bin/sh', '-c', s.command ?? 'true'];
     const once = s.oneshot || (awaited.has(name) && s.restart !== 'always');
-    const ports: number[] = [];
-    for (const probe of [s.ready, s.health]) {
-      if (!probe || keep) continue;
-      if ('exec' in probe && probe.exec && probe === s.health) probe.exec = 'true';
-      if ('tcp' in probe && probe.tcp) {
-        const port = await freePort();
-        probe.tcp = `127.0.0.1:${port}`;
-        ports.push(port);
-      }
-      if ('http' in probe && probe.http) {
-        const port = await freePort();
-        const url = new URL(probe.http);
-        probe.http = `http://127.0.0.1:${port}${url.pathname}`;
-        ports.push(port);
-      }
-    }
+    // the stand-in serves no port: its checks become the mark it leaves, and liveness passes
+    if (!keep && s.health) s.health = { exec: 'true', interval: s.health.interval };
     // ready once the stand-in has noted its start, so the order it notes is the order tend keeps
     const marked = { exec: `test -e '${orderLog}.${name}'`, interval: '20ms' };
-    if (!once && (!s.ready || (!keep && ('ipc' in s.ready || 'exec' in s.ready)))) s.ready = marked;
+    if (!once && (!s.ready || !keep)) s.ready = marked;
     const mode = keep ? 'run' : once ? 'once' : 'stay';
-    s.args = [
-      process.execPath,
-      standIn,
-      orderLog,
-      name,
-      mode,
-      ports.join(',') || '-',
-      ...(keep ? original : []),
-    ];
+    s.args = ['/bin/sh', standIn, orderLog, name, mode, ...(keep ? original : [])];
     delete s.command;
     delete s.user;
     delete s.group;
@@ -104,7 +82,7 @@ describe('import round trips', { concurrency: 4 }, () => {
       const orderLog = path.join(e.dir, 'order.log');
       writeFileSync(orderLog, '');
       const config = parse(readFileSync(out, 'utf8')) as Record<string, Record<string, ServiceInput>>;
-      await adapt(c, config, e.dir, orderLog);
+      adapt(c, config, e.dir, orderLog);
       if (config.server) delete config.server;
       writeFileSync(out, stringify(config));
 
