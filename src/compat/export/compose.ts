@@ -119,24 +119,22 @@ function service(name: string, s: ServiceConfig, ctx: ExportContext, unmapped: s
   if (n > 1 || s.autostart === false) out.deploy = { replicas: s.autostart === false ? 0 : n };
   if (s.autostart === false) unmapped.push(`${where}.autostart: false became replicas: 0`);
   const depends: Obj = {};
-  for (const [field, required] of [
-    ['requires', true],
-    ['wants', false],
-  ] as const) {
-    for (const dep of depNames(s[field])) {
-      const target = ctx.config.services[dep] ?? null;
-      const c = conditionOf(s[field], dep);
-      const condition =
-        c === 'completed' || c === 'completed_successfully'
-          ? 'service_completed_successfully'
-          : c === 'ready' && target && healthcheck(target)
-            ? 'service_healthy'
-            : 'service_started';
-      if (c === 'completed')
-        unmapped.push(`${where}.${field}.${dep}: "completed" became service_completed_successfully`);
-      depends[dnsName(dep)] = { condition, ...(required ? {} : { required: false }) };
-    }
+  for (const dep of depNames(s.requires)) {
+    const target = ctx.config.services[dep] ?? null;
+    const c = conditionOf(s.requires, dep);
+    const condition =
+      c === 'completed' || c === 'completed_successfully'
+        ? 'service_completed_successfully'
+        : c === 'ready' && target && healthcheck(target)
+          ? 'service_healthy'
+          : 'service_started';
+    if (c === 'completed')
+      unmapped.push(`${where}.requires.${dep}: "completed" became service_completed_successfully`);
+    depends[dnsName(dep)] = { condition };
   }
+  // the compose-spec schema the output is checked by has no optional dependency (required: false)
+  for (const dep of depNames(s.wants))
+    unmapped.push(`${where}.wants.${dep}: Compose starts it anyway; no optional depends_on in this schema`);
   if (Object.keys(depends).length) out.depends_on = depends;
   const hc = healthcheck(s);
   if (hc) out.healthcheck = hc;
@@ -200,7 +198,8 @@ export const compose: Exporter = {
       files: [
         {
           name: 'compose.yaml',
-          text: `${head}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+          // "no" is quoted: a YAML 1.1 reader (as Compose's docs warn) takes a bare no for false
+          text: `${head}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/^(\s+restart: )no$/gm, '$1"no"')}`,
         },
       ],
       unmapped,
