@@ -23,8 +23,14 @@ function firstWord(s: ServiceInput): string {
 }
 
 function available(program: string, cwd: string): boolean {
-  if (program.includes('/')) return existsSync(path.resolve(cwd, program));
-  return findProgram(program, process.env.PATH) !== null;
+  if (!program.includes('/')) return findProgram(program, process.env.PATH) !== null;
+  const file = path.resolve(cwd, program);
+  if (!existsSync(file)) return false;
+  // a script runs only where its interpreter does (foreman's samples need ruby)
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(readFileSync(file, 'utf8').slice(0, 200));
+  if (!shebang) return true;
+  const interpreter = shebang[1]?.endsWith('/env') ? (shebang[2] ?? '') : (shebang[1] ?? '');
+  return available(interpreter, cwd);
 }
 
 /** The imported config made runnable here: stand-ins, no users, real folders, logs in the test's dir. */
