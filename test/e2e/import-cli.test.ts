@@ -1,10 +1,11 @@
 /**
- * `tend import` of bad input: a file of no format tend knows, a PM2 ecosystem file that
- * throws, and a supervisord.conf with a syntax error each get a message naming the file and
- * the place, exit 1, and leave no output file behind.
+ * The `tend import` command: bad input (a file of no format tend knows, a PM2 ecosystem file
+ * that throws, a supervisord.conf with a syntax error) gets a message naming the file and the
+ * place, exit 1, and no output file; an existing output is kept; each output format passes
+ * `tend config check` with its notes kept; an .mjs ecosystem file is read.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tend, testEnv } from '../cli.ts';
@@ -79,4 +80,38 @@ test('an existing output file is kept unless --force, and --json tells what was 
   assert.deepEqual(summary.services, ['web', 'worker']);
   assert.equal(summary.format, 'procfile');
   assert.ok(summary.converted >= 2);
+});
+
+test('--format yaml, json and ts write configs that tend config check accepts, with the notes kept', async (t) => {
+  const e = testEnv(t);
+  const src = path.join(e.dir, 'supervisord.conf');
+  writeFileSync(
+    src,
+    '[program:web]\ncommand=/bin/sleep 100\numask=022\n\n[program:db]\ncommand=/bin/sleep 200\n',
+  );
+  for (const [format, name] of [
+    ['yaml', 'tend.yaml'],
+    ['json', 'tend.json'],
+    ['ts', 'tend.config.ts'],
+  ] as const) {
+    const r = await tend(e, ['import', src, '--format', format]);
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(path.join(e.dir, name), 'utf8');
+    assert.match(text, /not converted: supervisord\.conf \[program:web\] umask/, `${format} keeps the note`);
+    const check = await tend(e, ['config', 'check', name]);
+    assert.equal(check.code, 0, `${format}: ${check.stderr}`);
+    assert.match(check.stdout, /valid, 2 services/);
+  }
+});
+
+test('a PM2 ecosystem.config.mjs (export default) is read in a child Node too', async (t) => {
+  const e = testEnv(t);
+  writeFileSync(
+    path.join(e.dir, 'ecosystem.config.mjs'),
+    "export default { apps: [{ name: 'api', script: 'server.js', env: { PORT: 3000 }, instances: 2 }] };\n",
+  );
+  const r = await tend(e, ['import', 'ecosystem.config.mjs', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).services, ['api']);
+  assert.match(readFileSync(path.join(e.dir, 'tend.toml'), 'utf8'), /env = \{ PORT = "3000" \}/);
 });
