@@ -6,7 +6,7 @@
  * route is protocol calls on the same dispatcher; the spec mapping is the importer's.
  */
 import { emptyImport, ImportLog } from '../compat/import/importer.ts';
-import { goDurationMs, serviceFromProvisr } from '../compat/import/provisr.ts';
+import { goDurationMs, serviceFromProvisr } from '../compat/import/provisr-spec.ts';
 import { nameProblem } from '../core/names.ts';
 import type { ServiceView } from '../protocol/methods.ts';
 

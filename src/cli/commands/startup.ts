@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { unitWord } from '../../compat/export/systemd.ts';
+import { unitWord } from '../../compat/export/systemd-lines.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir } from '../../daemon/home.ts';
 import type { Cli } from '../context.ts';

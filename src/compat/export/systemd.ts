@@ -4,18 +4,15 @@
  * A readiness check becomes a wait in ExecStartPost=, so After= dependents start once it passes.
  */
 import path from 'node:path';
-import type { CronConfig, JobConfig, ServiceConfig } from '../../config/schema.ts';
+import type { CronConfig, JobConfig } from '../../config/schema.ts';
 import { type ExportContext, type ExportedFile, type Exporter, headerLines } from './exporter.ts';
-import {
-  argvOf,
-  conditionOf,
-  depNames,
-  dnsName,
-  envOf,
-  type HookConfig,
-  probeOf,
-  unmappedKeys,
-} from './model.ts';
+import { commandLine, envLines, execArgv, hookLines, readinessWait, secs } from './systemd-lines.ts';
+import { timerOf } from './systemd-timer.ts';
+
+export { unitWord } from './systemd-lines.ts';
+export { timerOf } from './systemd-timer.ts';
+
+import { argvOf, conditionOf, depNames, dnsName, unmappedKeys } from './model.ts';
 
 const serviceMapped = new Set([
   'command',
@@ -57,52 +54,6 @@ const serviceWhy: Record<string, string> = {
   max_memory_check: 'the kernel enforces MemoryMax= at once',
 };
 
-/** One word of a command line as systemd reads it: quoted when needed, `$` and `%` doubled. */
-export function unitWord(word: string): string {
-  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  if (escaped !== '' && !/[\s"'\\;]/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-const commandLine = (argv: readonly string[]) => argv.map(unitWord).join(' ');
-
-/** systemd wants a program by name or absolute path; tend runs `bin/x` from the service's folder. */
-function execArgv(argv: readonly string[], cwd: string): string[] {
-  const [program = '', ...rest] = argv;
-  return [program.includes('/') && !path.isAbsolute(program) ? path.resolve(cwd, program) : program, ...rest];
-}
-const sh = (script: string) => commandLine(['/bin/sh', '-c', script]);
-const secs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-
-function hookLines(
-  key: string,
-  hooks: readonly HookConfig[] | undefined,
-  where: string,
-  unmapped: string[],
-): string[] {
-  return (hooks ?? []).map((h) => {
-    if (h.run_mode === 'async') unmapped.push(`${where}.${h.name}: systemd waits for every Exec line`);
-    if (h.failure_mode === 'retry') unmapped.push(`${where}.${h.name}: failure_mode "retry" runs it once`);
-    // "-" before the command: systemd ignores its failure
-    return `${key}=${h.failure_mode === 'ignore' ? '-' : ''}${sh(h.command)}`;
-  });
-}
-
-/** A wait for a readiness check, as a shell loop (bash's /dev/tcp for tcp, curl for http). */
-function readinessWait(ready: ServiceConfig['ready']): string | null {
-  const p = probeOf(ready);
-  if (!p) return null;
-  const every = ready?.interval ? ready.interval / 1000 : 0.25;
-  if (p.kind === 'exec') return sh(`until ${p.command}; do sleep ${every}; done`);
-  if (p.kind === 'http') return sh(`until curl -fsS -o /dev/null '${p.url}'; do sleep ${every}; done`);
-  const host = p.url.slice(0, p.url.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  return commandLine([
-    '/bin/bash',
-    '-c',
-    `until (echo > /dev/tcp/${host}/${p.port}) 2>/dev/null; do sleep ${every}; done`,
-  ]);
-}
-
 interface Unit {
   readonly name: string;
   readonly sections: Record<string, string[]>;
@@ -115,27 +66,6 @@ function render(u: Unit, header: string[]): ExportedFile {
     .join('\n\n');
   return { name: u.name, text: `${header.map((l) => `# ${l}`).join('\n')}\n${body}\n` };
 }
-
-function envLines(
-  p: { env?: Record<string, string>; env_file?: string | string[] },
-  ctx: ExportContext,
-  where: string,
-  unmapped: string[],
-): string[] {
-  const files = p.env_file === undefined ? [] : Array.isArray(p.env_file) ? p.env_file : [p.env_file];
-  const fromFiles = envOf({ env_file: p.env_file }, ctx.dir);
-  for (const k of Object.keys(p.env ?? {})) {
-    if (k in fromFiles)
-      unmapped.push(
-        `${where}.env.${k}: systemd lets EnvironmentFile= win over Environment=, tend the other way`,
-      );
-  }
-  return [
-    ...files.map((f) => `EnvironmentFile=${path.resolve(ctx.dir, f)}`),
-    ...Object.entries(p.env ?? {}).map(([k, v]) => `Environment=${unitWord(`${k}=${v}`)}`),
-  ];
-}
-
 export const systemd: Exporter = {
   target: 'systemd',
   run(ctx) {
@@ -355,57 +285,4 @@ function jobUnit(
       unmapped.push(`${where}.hooks.${phase}: not for a oneshot unit`);
   }
   return { name: file, sections: { Unit: unit, Service: service } };
-}
-
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-/** A cron field in systemd's calendar syntax: "*\/5" → "0/5", "1-5" → "1..5". */
-function calendarField(f: string, names?: readonly string[]): string {
-  return f
-    .split(',')
-    .map((part) => {
-      const [range, step] = part.split('/');
-      const r = (range ?? '*').replace(/-/g, '..');
-      const shown =
-        names && /^\d+$/.test(r)
-          ? (names[Number(r)] ?? r)
-          : names
-            ? r.replace(/\d+/g, (d) => names[Number(d)] ?? d)
-            : r;
-      return step ? `${shown === '*' ? '0' : shown}/${step}` : shown;
-    })
-    .join(',');
-}
-
-/** The [Timer] lines of a cron schedule, or null (noted) when systemd cannot say it. */
-export function timerOf(c: CronConfig, where: string, unmapped: string[]): string[] | null {
-  const s = c.schedule.trim();
-  const zone = c.time_zone ? ` ${c.time_zone}` : '';
-  const every = /^@every\s+(.+)$/.exec(s);
-  if (every)
-    return [
-      `OnActiveSec=${every[1]?.replace(/\s+/g, '')}`,
-      `OnUnitActiveSec=${every[1]?.replace(/\s+/g, '')}`,
-    ];
-  const named: Record<string, string> = {
-    '@yearly': 'yearly',
-    '@annually': 'yearly',
-    '@monthly': 'monthly',
-    '@weekly': 'weekly',
-    '@daily': 'daily',
-    '@midnight': 'daily',
-    '@hourly': 'hourly',
-  };
-  if (named[s]) return [`OnCalendar=${named[s]}${zone}`];
-  const fields = s.split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) {
-    unmapped.push(`${where}.schedule: "${s}" has no systemd calendar form; no timer written`);
-    return null;
-  }
-  const [sec, min, hour, dom, mon, dow] = fields.length === 6 ? fields : ['0', ...fields];
-  if (dom !== '*' && dow !== '*')
-    unmapped.push(`${where}.schedule: cron runs when either day field matches, systemd when both do`);
-  const day = dow === '*' ? '' : `${calendarField(dow ?? '*', weekdays)} `;
-  const pad = (f: string | undefined) => calendarField(f ?? '*');
-  return [`OnCalendar=${day}*-${pad(mon)}-${pad(dom)} ${pad(hour)}:${pad(min)}:${pad(sec)}${zone}`];
 }
