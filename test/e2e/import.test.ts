@@ -123,7 +123,7 @@ describe('import round trips', { concurrency: 3 }, () => {
           const mine = prefixed(config as Tables, prefix) as Record<string, Record<string, ServiceInput>>;
           adapt(c, mine, e.dir, orderLog);
           for (const [section, tables] of Object.entries(mine))
-            Object.assign((merged[section] ??= {}), tables);
+            merged[section] = { ...merged[section], ...tables };
         }),
       );
       const file = path.join(e.dir, 'tend.toml');
