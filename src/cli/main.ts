@@ -3,7 +3,7 @@
  * The `tend` command. Each verb's code is loaded only when that verb runs, so `tend ls`
  * pays for the client and not for the kernel.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { clientScriptRequest } from './client-script-request.ts';
 import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
 import { execOnExit, noteExitError, takeExecOnExit } from './exit-policy.ts';
@@ -333,6 +333,64 @@ system
   .command('restart')
   .description('hot restart: tend re-executes itself in place; services keep running, no log line is lost')
   .action(action(() => import('./commands/system-restart.ts')));
+
+// moving between supervisors: import another's config, export to an orchestrator, install tend as a systemd service
+program
+  .command('import')
+  .description(
+    'turn a PM2, Procfile, process-compose, supervisord, provisr or zinit config into a tend config',
+  )
+  .argument('<files...>', 'the files to import (their format is detected from the name and content)')
+  .addOption(
+    new Option('--from <format>', 'the format, when it cannot be detected').choices([
+      'pm2',
+      'procfile',
+      'process-compose',
+      'supervisord',
+      'provisr',
+      'zinit',
+    ]),
+  )
+  .option('-o, --output <file>', 'where to write the tend config ("-": stdout)', undefined)
+  .addOption(
+    new Option('--format <format>', 'the output format (default: from the output name)').choices([
+      'toml',
+      'yaml',
+      'json',
+      'ts',
+    ]),
+  )
+  .option('--env <name>', "PM2: merge the apps' env_NAME over env")
+  .option('--force', 'replace the output file if it exists')
+  .action(action(() => import('./commands/import.ts')));
+
+program
+  .command('export')
+  .description('write the config as Kubernetes objects, systemd units or a compose.yaml')
+  .addArgument(new Argument('<target>', 'what to write').choices(['k8s', 'systemd', 'compose']))
+  .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
+  .option('--image <image>', 'the container image for k8s and compose (default: PROJECT:latest)')
+  .option('-o, --output <dir>', 'write the files into this folder instead of printing them')
+  .action(action(() => import('./commands/export.ts')));
+
+program
+  .command('startup')
+  .description(
+    "install tend as a systemd service (the system's as root, else the user's), enabled and started",
+  )
+  .argument('[config]', 'a config for the daemon to start with')
+  .option('--user', "the user's systemd (systemctl --user)")
+  .option('--system', "the system's systemd (needs root)")
+  .option('--print', 'print the unit instead of installing it')
+  .option('--name <name>', 'the unit name', 'tend')
+  .action(action(async () => ({ run: (await import('./commands/startup.ts')).startup })));
+program
+  .command('unstartup')
+  .description('stop, disable and remove the unit "tend startup" installed')
+  .option('--user', "the user's systemd")
+  .option('--system', "the system's systemd")
+  .option('--name <name>', 'the unit name', 'tend')
+  .action(action(async () => ({ run: (await import('./commands/startup.ts')).unstartup })));
 
 const config = program.command('config').description('check a config or print its JSON Schema');
 config

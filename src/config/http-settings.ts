@@ -20,6 +20,9 @@ export interface HttpSettings {
   readonly listen: string;
   readonly auth: 'token' | 'none';
   readonly tls: TlsSettings | null;
+  /** Other supervisors' HTTP APIs served too, and where. */
+  readonly compat: readonly 'provisr'[];
+  readonly compatBasePath: string;
 }
 
 export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings {
@@ -29,6 +32,8 @@ export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings 
   return {
     listen: http.listen,
     auth: http.auth ?? 'token',
+    compat: http.compat ?? [],
+    compatBasePath: http.compat_base_path ?? '/api',
     tls: !tls
       ? null
       : tls.auto_generate

@@ -8,12 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
-import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
-import { type ConfigIssue, configError, toConfigIssues } from './issues.ts';
+import { configError, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
 import { type Format, formatOf, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
@@ -56,7 +55,7 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   // the set as a whole, whatever order its services were written in, and in whichever file
   const inDir = new Map(fromDir.map((d) => [d.spec.name, d]));
   const where = (name: string) => inDir.get(name) ?? { file: abs, locate };
-  const problems = [...setIssues(services, where), ...identityIssues(services, where)];
+  const problems = setIssues(services, where);
   if (problems.length > 0) throw configError(abs, problems);
   return {
     file: abs,
@@ -67,29 +66,6 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
     cron: cronSpecsOf(config, dir),
     groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, [...g.members]])),
   };
-}
-
-/** A user or group this machine does not know (or that only root may use), at its field. */
-function identityIssues(
-  specs: readonly ServiceSpec[],
-  where: (service: string) => { file: string; locate: Locator | null },
-): ConfigIssue[] {
-  return specs.flatMap((spec) => {
-    try {
-      resolveIdentity(spec);
-      return [];
-    } catch (e) {
-      if (!(e instanceof TendError)) throw e;
-      const field =
-        e.code === 'TEND_USER_UNKNOWN' && e.data.kind === 'group'
-          ? 'group'
-          : spec.user !== null
-            ? 'user'
-            : 'group';
-      const { file, locate } = where(spec.name);
-      return toConfigIssues(file, locate, [{ path: ['services', spec.name, field], message: e.message }]);
-    }
-  });
 }
 
 function readText(file: string): string {

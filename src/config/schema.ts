@@ -437,6 +437,15 @@ export const httpSchema = z
       .optional()
       .describe('"token" (default): a bearer token on every request; "none" only on a loopback address'),
     tls: tlsSchema.optional(),
+    compat: z
+      .array(z.enum(['provisr']))
+      .optional()
+      .describe('other supervisors\' HTTP APIs served beside tend\'s own: "provisr" (its routes and shapes)'),
+    compat_base_path: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'expected a path such as "/api" or "/provisr/api"' })
+      .optional()
+      .describe('where the compat routes live, as provisr\'s [server] base_path ("/api")'),
   })
   .superRefine((h, ctx) => {
     if (h.auth === 'none' && !isLoopbackListen(h.listen)) {

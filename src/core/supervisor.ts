@@ -199,8 +199,9 @@ export class Supervisor {
   /**
    * Adds several services at once. They are checked together with the services already here
    * (names, users, dependencies, conflicts), so their order does not matter, and nothing is
-   * added when one is wrong. `bringUp`: a config's services, whose autostart ones must not
-   * conflict.
+   * added when one is wrong. `bringUp`: a config's services (the config layer refused what a
+   * config may not say); a user this machine does not know fails its service when it starts.
+   * Two that conflict and would both start stay at rest, each saying why.
    */
   addAll(specs: readonly ServiceSpec[], { start = true, bringUp = false } = {}): ServiceStatus[] {
     this.check(specs, { bringUp });
@@ -217,10 +218,13 @@ export class Supervisor {
       assertValidName(spec.name);
       if (taken.has(spec.name)) throw new TendError('TEND_SERVICE_EXISTS', { name: spec.name });
       taken.add(spec.name);
-      resolveIdentity(spec);
+      // a service added at run time with a user this machine does not know is refused at once;
+      // in a config's bring-up it fails on its own when it starts (as supervisord's does), and
+      // the rest of the config runs: what config check accepts elsewhere runs here too
+      if (!bringUp) resolveIdentity(spec);
     }
     const next = [...this.specs().filter((s) => !replaced.has(s.name)), ...specs];
-    assertSet(next, new Set(specs.map((s) => s.name)), bringUp);
+    assertSet(next, new Set(specs.map((s) => s.name)));
   }
 
   #addUnchecked(specs: readonly ServiceSpec[], start: boolean): ServiceStatus[] {
@@ -843,8 +847,8 @@ function conflictsWith(a: ServiceRunner, b: ServiceRunner): boolean {
 }
 
 /** Refuses a set with a problem among the named services, naming each at its field. */
-function assertSet(specs: readonly ServiceSpec[], only: ReadonlySet<string>, bringUp: boolean): void {
-  const problems = setProblems(specs, { only, bringUp });
+function assertSet(specs: readonly ServiceSpec[], only: ReadonlySet<string>): void {
+  const problems = setProblems(specs, { only });
   if (problems.length === 0) return;
   const lines = problems.map(describeSetProblem);
   throw new TendError('TEND_CONFIG_INVALID', {

@@ -224,7 +224,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // one bring-up: the config's services and those saved at run time, checked as one set
   // before anything listens, so a refusal ends tend at once with the located message
   const bringUp = [...configured.filter((s) => !savedNames.has(s.name)), ...fitting(savedSpecs)];
-  sup.check(bringUp);
+  sup.check(bringUp, { bringUp: true });
   // listen before anything starts: a second tend on the same home must refuse, not race
   await server.listen();
 
@@ -234,7 +234,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
-  sup.addAll(bringUp);
+  sup.addAll(bringUp, { bringUp: true });
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the

@@ -1,7 +1,7 @@
 /**
  * The REST routes: each is a protocol method with its params taken from the path, the query
  * and the body. No route has logic of its own; the method's schema validates what it builds.
- * provisr's three endpoints are here too, so its users' scripts work unchanged.
+ * provisr's routes, with its own shapes, are in provisr.ts (`[server.http] compat`).
  */
 import { TendError } from '../core/errors.ts';
 import type { MethodName } from '../protocol/methods.ts';
@@ -63,31 +63,21 @@ const logFilter = (r: RouteInput, names: string[] | undefined) =>
 const logQuery = (r: RouteInput, names: string[] | undefined) =>
   defined({ ...logFilter(r, names), lines: num(r.query, 'lines'), since: num(r.query, 'since') });
 
-/** provisr selects with exactly one of `name`, `base` or `wildcard`. */
-function provisrSelector(q: URLSearchParams): string {
-  const given = (['name', 'base', 'wildcard'] as const).flatMap((k) => {
-    const v = q.get(k);
-    return v === null ? [] : [{ k, v }];
-  });
-  const [one] = given;
-  if (given.length !== 1 || !one) {
-    throw new TendError('TEND_USAGE', { message: 'give exactly one of ?name=, ?base= or ?wildcard=' });
-  }
-  if (one.k === 'base' && one.v.includes(':')) {
-    throw new TendError('TEND_USAGE', { message: `base ${JSON.stringify(one.v)}: a base name has no ":"` });
-  }
-  if (one.k === 'name' && /[*?]/.test(one.v)) {
-    throw new TendError('TEND_USAGE', {
-      message: `name ${JSON.stringify(one.v)}: use ?wildcard= for a pattern`,
-    });
-  }
-  return one.v;
+/**
+ * `service.add`'s params as the protocol writes them (`{ services: { NAME: {…} } }`), or one
+ * service as a flat body (`{ "name": "two", "command": "sleep 1" }`), as REST users write it.
+ */
+function addParams(r: RouteInput): unknown {
+  const body = object(r.body);
+  if ('services' in body || typeof body.name !== 'string') return r.body;
+  const { name, ...definition } = body;
+  return defined({ services: { [name]: definition }, wait: num(r.query, 'wait') });
 }
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/version', rpc: 'system.version', params: () => undefined },
   { method: 'GET', path: '/api/services', rpc: 'service.list', params: () => undefined },
-  { method: 'POST', path: '/api/services', rpc: 'service.add', params: (r) => r.body, created: true },
+  { method: 'POST', path: '/api/services', rpc: 'service.add', params: addParams, created: true },
   {
     method: 'GET',
     path: '/api/services/:name',
@@ -194,30 +184,6 @@ export const routes: readonly Route[] = [
       params: (r) => ({ name: r.params.name }),
     }),
   ),
-  // provisr's API: a spec with its name inside; status and stop by name, base or wildcard
-  {
-    method: 'POST',
-    path: '/api/start',
-    rpc: 'service.add',
-    params: (r) => {
-      const { name, ...definition } = object(r.body);
-      if (typeof name !== 'string') throw new TendError('TEND_USAGE', { message: 'the body needs "name"' });
-      return defined({ services: { [name]: definition }, wait: num(r.query, 'wait') });
-    },
-    created: true,
-  },
-  {
-    method: 'GET',
-    path: '/api/status',
-    rpc: 'service.status',
-    params: (r) => ({ name: provisrSelector(r.query) }),
-  },
-  {
-    method: 'POST',
-    path: '/api/stop',
-    rpc: 'service.stop',
-    params: (r) => defined({ names: [provisrSelector(r.query)], wait: num(r.query, 'wait') }),
-  },
 ];
 
 /** Streams: the same methods as subscriptions, answered as Server-Sent Events or NDJSON. */

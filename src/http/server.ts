@@ -13,6 +13,7 @@ import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
+import { provisrRoute } from './provisr.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
 import type { TlsMaterial } from './tls.ts';
 import { tokensMatch } from './token.ts';
@@ -25,6 +26,8 @@ export interface HttpApiOptions {
   /** The current token, or null to accept every request (`auth = "none"`). */
   readonly token: (() => string | null) | null;
   readonly tls: TlsMaterial | null;
+  /** provisr's routes (with its shapes) under this base path, or absent. */
+  readonly provisrBasePath?: string | null;
 }
 
 /** JSON-RPC's own errors, named as stably as tend's. */
@@ -150,6 +153,7 @@ export class HttpApi {
         return params ? [{ route: r, params }] : [];
       });
       const hit = matching.find((m) => m.route.method === method);
+      if (!hit && matching.length === 0 && (await this.#compat(method, path, url, req, res))) return;
       if (!hit) {
         if (matching.length) {
           res.setHeader('allow', matching.map((m) => m.route.method).join(', '));
@@ -169,6 +173,26 @@ export class HttpApi {
     } catch (e) {
       this.#sendError(res, e);
     }
+  }
+
+  /** provisr's routes when `compat = ["provisr"]`; true when the request was one of them. */
+  async #compat(
+    method: string,
+    path: string,
+    url: URL,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
+    const base = this.#opts.provisrBasePath;
+    if (!base || !(path === base || path.startsWith(`${base}/`))) return false;
+    const body = method === 'POST' ? parseJson(await readBody(req)) : undefined;
+    const reply = await provisrRoute(
+      { method, path: path.slice(base.length) || '/', query: url.searchParams, body },
+      (m, params) => this.#opts.dispatcher.callOnce(m as Parameters<Dispatcher['callOnce']>[0], params),
+    );
+    if (!reply) return false;
+    sendJson(res, reply.status, reply.body);
+    return true;
   }
 
   /** The routes that are not one call with one answer; true when the request was one of them. */

@@ -39,7 +39,13 @@ export async function serveHttp(
       jobs: () => call(runtime, 'job.list'),
       cron: () => call(runtime, 'cron.list'),
     });
-    const api = new HttpApi({ dispatcher: runtime.dispatcher, metrics, token, tls });
+    const api = new HttpApi({
+      dispatcher: runtime.dispatcher,
+      metrics,
+      token,
+      tls,
+      provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
+    });
     const url = await api.listen(settings.listen);
     runtime.onClose(() => api.close());
     const ca = tls?.generatedCert ? ` (self-signed certificate: ${tls.generatedCert})` : '';

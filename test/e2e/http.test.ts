@@ -1,6 +1,6 @@
 /**
  * The HTTP API against a real daemon, driven the way operators drive it: curl for REST,
- * JSON-RPC, provisr's endpoints, auth and TLS; a Prometheus parser for /metrics; the tend CLI
+ * JSON-RPC, auth and TLS; a Prometheus parser for /metrics; the tend CLI
  * with --host for remote control.
  */
 import assert from 'node:assert/strict';
@@ -81,7 +81,7 @@ async function startApi(t: TestContext, e: Env, http: string, services = ''): Pr
 
 const names = (r: Reply) => (r.json() as ServiceView[]).map((s) => `${s.name}=${s.state}`).sort();
 
-test('curl drives services over REST and /api/rpc: list, add, start, stop, delete; provisr start, status and stop by name, base and wildcard', async (t) => {
+test('curl drives services over REST and /api/rpc: list, add (also one service as a flat body), start, stop, delete', async (t) => {
   const e = testEnv(t);
   const api = await startApi(
     t,
@@ -150,32 +150,12 @@ test('curl drives services over REST and /api/rpc: list, add, start, stop, delet
   );
   assert.equal((await api.call('DELETE', '/api/cron/nightly')).status, 200);
 
-  // provisr: a spec with its name and instances; status and stop by name, base or wildcard
-  const started = await api.call('POST', '/api/start?wait=5000', {
-    body: JSON.stringify({ name: 'demo', command: 'sleep 1000', instances: 2 }),
+  // one service as a flat body, as REST users write it
+  const flat = await api.call('POST', '/api/services?wait=5000', {
+    body: JSON.stringify({ name: 'two', command: 'sleep 1000' }),
   });
-  assert.equal(started.status, 201, started.body);
-  assert.deepEqual(names(await api.call('GET', '/api/status?base=demo')), [
-    'demo:0=running',
-    'demo:1=running',
-  ]);
-  assert.deepEqual(names(await api.call('GET', '/api/status?name=demo:1')), ['demo:1=running']);
-  assert.deepEqual(names(await api.call('GET', '/api/status?wildcard=de*')), [
-    'demo:0=running',
-    'demo:1=running',
-  ]);
-  assert.deepEqual(names(await api.call('POST', '/api/stop?name=demo:0&wait=5000')), ['demo:0=inactive']);
-  assert.deepEqual(names(await api.call('POST', '/api/stop?wildcard=demo:*&wait=5000')), [
-    'demo:0=inactive',
-    'demo:1=inactive',
-  ]);
-  assert.deepEqual(names(await api.call('POST', '/api/stop?base=demo')), [
-    'demo:0=inactive',
-    'demo:1=inactive',
-  ]);
-  const both = await api.call('GET', '/api/status?name=demo&base=demo');
-  assert.equal(both.status, 400);
-  assert.match(both.body, /exactly one of/);
+  assert.equal(flat.status, 201, flat.body);
+  assert.deepEqual(names(flat), ['two=running']);
 });
 
 test('auth: a non-loopback listener answers 401 without a token or with a wrong one, 200 with it; a rotated token replaces the old one', async (t) => {
@@ -395,7 +375,7 @@ test('bad input over HTTP: malformed JSON, wrong types, a 2 MiB body and path tr
   for (const route of [
     '/api/services/..%2F..%2Fetc%2Fpasswd',
     '/api/services/a%00b/stop',
-    '/api/status?name=../x',
+    '/api/services/..%2Fx/why',
   ]) {
     const r = await api.call(route.includes('stop') ? 'POST' : 'GET', route);
     assert.equal(r.status, 400, `${route}: ${r.body}`);
