@@ -23,6 +23,9 @@ export async function run(cli: Cli): Promise<number> {
     first = null;
     return c ?? connect(remote ? { remote } : { socket: where });
   };
+  // React's production build from source too (the bundle has it built in): the development
+  // one checks every render
+  if (process.env.NODE_ENV === undefined) Object.assign(process.env, { NODE_ENV: 'production' });
   const { runTui } = await import('../tui/run.ts');
   return runTui({ connect: again, where, color: cli.color });
 }
