@@ -50,9 +50,11 @@ export class Tmux {
     this.#tmux('send-keys', '-t', '0', '-l', text);
   }
 
-  /** The screen as text, one string per row. */
-  screen(): string[] {
-    return this.#tmux('capture-pane', '-p', '-t', '0').replace(/\n$/, '').split('\n');
+  /** The screen as text, one string per row; with `escapes`, with its colours and attributes as SGR codes. */
+  screen({ escapes = false } = {}): string[] {
+    return this.#tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', '0')
+      .replace(/\n$/, '')
+      .split('\n');
   }
 
   resize(width: number, height: number): void {

@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
-import { daemonWithConfig, type Env, startDaemon, tend, tendMain, testEnv } from '../cli.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { daemonWithConfig, type Env, root, startDaemon, tend, tendMain, testEnv } from '../cli.ts';
 import { gate, waitFor } from '../helpers.ts';
 import { Tmux } from '../tmux.ts';
 
@@ -56,6 +57,7 @@ async function seen(term: Tmux, what: string, probe: (rows: string[]) => boolean
 const rowOf = (rows: string[], name: string) => rows.find((r) => new RegExp(`^[› ] ${name} `).test(r));
 const stateOf = (rows: string[], name: string) => rowOf(rows, name)?.slice(2).trim().split(/\s+/)[1];
 const pidOf = (rows: string[], name: string) => rowOf(rows, name)?.slice(2).trim().split(/\s+/)[2];
+const has = (rows: string[], text: string) => rows.some((r) => r.includes(text));
 const showsThree = (rows: string[]) =>
   ['alpha', 'beta', 'gamma'].every((n) => stateOf(rows, n) === 'running');
 
@@ -80,17 +82,17 @@ ${threeServices()}`,
   assert.match(rows[1] ?? '', /NAME\s+STATE\s+PID\s+UPTIME/);
   assert.ok(rowOf(rows, 'alpha')?.startsWith('›'), 'the first row is selected');
   // the scroll-back: the newest of what alpha printed before the TUI opened
-  await seen(term, "alpha's scroll-back", (r) => r.includes('line-0300'));
+  await seen(term, "alpha's scroll-back", (r) => has(r, 'line-0300'));
 
   g.open();
-  await seen(term, 'a line printed after the TUI opened', (r) => r.includes('printed-after-open'));
+  await seen(term, 'a line printed after the TUI opened', (r) => has(r, 'printed-after-open'));
 
-  assert.ok(!term.screen().includes('line-0042'), 'line-0042 is out of view before the search');
+  assert.ok(!has(term.screen(), 'line-0042'), 'line-0042 is out of view before the search');
   term.keys('/');
   term.type('line-0042');
   term.keys('Enter');
-  rows = await seen(term, 'the search to bring line-0042 into view', (r) => r.includes('line-0042'));
-  assert.ok(rows.some((r) => r.includes('search: line-0042')));
+  rows = await seen(term, 'the search to bring line-0042 into view', (r) => has(r, 'line-0042'));
+  assert.ok(has(rows, 'search: line-0042'));
 
   term.keys('j');
   await seen(term, 'beta selected', (r) => rowOf(r, 'beta')?.startsWith('›') === true);
@@ -172,6 +174,12 @@ auto_generate = true
   const rows = await seen(term, 'three services running', showsThree);
   assert.match(rows[0] ?? '', new RegExp(`connected to ${url.replaceAll('.', '\\.')}`));
   await seen(term, 'their CPU and memory', (r) => /\d+\.\d%\s+[\d.]+ (KB|MB)/.test(rowOf(r, 'beta') ?? ''));
+  // NO_COLOR is set in tests: attributes (the selected row inverted) but no colour
+  const drawn = term.screen({ escapes: true }).join('\n');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape codes are what is checked
+  assert.match(drawn, /\u001b\[[0-9;]*7m/, 'the selection is inverted');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape codes are what is checked
+  assert.doesNotMatch(drawn, /\u001b\[(?:[0-9;]*;)?(3[0-7]|9[0-7]|38;5;\d+)m/, 'no colour');
   term.keys('C-c');
   await seen(term, 'the shell prompt again', (r) => r.filter((l) => l.trim()).at(-1) === prompt.trim());
 });
@@ -179,8 +187,15 @@ auto_generate = true
 test('the TUI (tend alone on a terminal) reconnects by itself after tend system restart, and after tend is stopped and started', async (t) => {
   const e = testEnv(t);
   await daemonWithConfig(t, e, `[services.alpha]\nargs = ["sleep", "1000"]\n${threeServices()}`);
-  const term = terminal(t, e, `${node} ${tendMain}`);
+  // with colour, as a terminal without NO_COLOR has it
+  const { NO_COLOR: _, ...colour } = e.env;
+  const term = terminal(t, { ...e, env: colour }, `${node} ${tendMain}`);
   await seen(term, 'three services running', showsThree);
+  const coloured = term.screen({ escapes: true }).join('\n');
+  assert.ok(
+    coloured.includes('\u001b[32mrunning'),
+    `running in green: ${JSON.stringify(coloured.slice(0, 400))}`,
+  );
 
   assert.equal((await tend(e, ['system', 'restart'])).code, 0);
   await seen(term, 'reconnected', (r) => /reconnected to .*tend\.sock/.test(r[0] ?? ''));
@@ -194,21 +209,29 @@ test('the TUI (tend alone on a terminal) reconnects by itself after tend system 
   await seen(term, 'reconnected to the new tend', (r) => /reconnected to/.test(r[0] ?? '') && showsThree(r));
 });
 
-test('tend ls loads none of the TUI: no Ink, no React', (t) => {
-  const e = testEnv(t);
-  const log = path.join(e.dir, 'loaded.txt');
+/** The files `node ENTRY ls` loads, recorded by a module load hook. */
+function loadedBy(e: Env, entry: string): string[] {
+  const log = path.join(e.dir, `loaded-${path.basename(entry)}.txt`);
   const hook = path.join(e.dir, 'record-loads.mjs');
   writeFileSync(
     hook,
     `import { registerHooks } from 'node:module';
 import { appendFileSync } from 'node:fs';
-registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); } });
+registerHooks({ load(url, context, next) { appendFileSync(process.env.LOADS_LOG, url + '\\n'); return next(url, context); } });
 `,
   );
   writeFileSync(log, '');
-  const r = spawnSync(node, ['--import', hook, tendMain, 'ls'], { env: e.env, encoding: 'utf8' });
-  assert.equal(r.status, 3, 'no tend runs here: the command still ran to its end');
-  const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const r = spawnSync(node, ['--import', hook, entry, 'ls'], {
+    env: { ...e.env, LOADS_LOG: log },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 3, `no tend runs here, so ls ends with 3: ${r.stderr}`);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
+test('tend ls loads none of the TUI (no Ink, no React), from source and from the built bundle', (t) => {
+  const e = testEnv(t);
+  const loaded = loadedBy(e, tendMain);
   assert.ok(
     loaded.some((u) => u.endsWith('/src/cli/commands/ls.ts')),
     'the hook saw the modules load',
@@ -218,5 +241,22 @@ registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(log)}
       /node_modules\/(ink|react|react-reconciler|yoga-layout)\/|\/src\/cli\/tui\//.test(u),
     ),
     [],
+  );
+  // the bundle names each module's origin in a comment: none of the TUI's is in what ls loads
+  const dist = path.join(e.dir, 'dist');
+  const build = spawnSync(node, ['scripts/build.ts', '--outdir', dist], { cwd: root, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  const files = loadedBy(e, path.join(dist, 'tend.js')).filter((u) => u.startsWith(pathToFileURL(dist).href));
+  assert.ok(files.some((u) => /\/chunks\/ls-/.test(u)));
+  const tuiChunks = files.filter((u) =>
+    /^\/\/ (node_modules\/(ink|react)|src\/cli\/tui)\//m.test(readFileSync(fileURLToPath(u), 'utf8')),
+  );
+  assert.deepEqual(tuiChunks, []);
+  const all = readdirSync(path.join(dist, 'chunks')).map((f) =>
+    readFileSync(path.join(dist, 'chunks', f), 'utf8'),
+  );
+  assert.ok(
+    all.some((text) => text.includes('// node_modules/ink/')),
+    'the check would see Ink in a chunk',
   );
 });

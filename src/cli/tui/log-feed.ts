@@ -42,7 +42,7 @@ export class LogFeed {
   readonly #listeners = new Set<() => void>();
 
   constructor(options: FeedOptions = {}) {
-    this.#opts = { backlog: 2000, max: 10_000, flushMs: 50, ...options };
+    this.#opts = { backlog: 2000, max: 10_000, flushMs: 100, ...options };
     this.#snapshot = this.#freeze();
   }
 

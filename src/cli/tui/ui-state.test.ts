@@ -47,7 +47,7 @@ function ctx(state: UiState, rows = [row('api'), row('db', true), row('web')]): 
   const found = rows.findIndex((r) => r.key === state.selectedKey);
   return {
     rows,
-    selected: found < 0 ? 0 : found,
+    selected: Math.max(0, found),
     entries,
     top: 3,
     logHeight: 2,
