@@ -37,7 +37,11 @@ export class Tmux {
   }
 
   #tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-S', this.#socket, ...args], { env: this.#env, encoding: 'utf8' });
+    return execFileSync('tmux', ['-S', this.#socket, ...args], {
+      env: this.#env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   /** Keys by tmux's names (`Enter`, `Escape`, `C-c`, `PPage`) or single characters. */

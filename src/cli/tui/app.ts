@@ -20,7 +20,8 @@ import { type Status, StatusBar } from './status-bar.ts';
 import type { TuiStore } from './store.ts';
 import { TableView } from './table-view.ts';
 import type { Line, Theme } from './theme.ts';
-import { type Effect, initialUi, type KeyContext, onInput, type UiState } from './ui-state.ts';
+import { type Effect, initialUi, type KeyContext, onInput, selectedIndex, type UiState } from './ui-state.ts';
+import { ValueStore } from './value-store.ts';
 
 const h = React.createElement;
 
@@ -65,15 +66,15 @@ export function App({ store, feed, theme }: AppProps): React.ReactElement {
   const logs = useSyncExternalStore(feed.subscribe, () => feed.state);
   const { columns: width, rows: height } = useWindowSize();
   const { exit } = useApp();
-  const [ui, setUi] = useState<UiState>(initialUi);
+  const [uiStore] = useState(() => new ValueStore<UiState>(initialUi));
+  const ui = useSyncExternalStore(uiStore.subscribe, uiStore.get);
   const offset = useRef(0);
   // the model changes at least every second (uptimes move): rows are built again only then
   const now = useMemo(() => (model.revision >= 0 ? Date.now() : 0), [model]);
 
   const rows = useMemo(() => tableRows(model, ui.filter, now), [model, ui.filter, now]);
   const cols = useMemo(() => columns(width, rows), [width, rows]);
-  const found = rows.findIndex((r) => r.key === ui.selectedKey);
-  const selected = rows.length === 0 ? -1 : found >= 0 ? found : Math.min(ui.selectedIndex, rows.length - 1);
+  const selected = selectedIndex(ui, rows);
   const row: Row | undefined = rows[selected];
 
   // header and status bar: 3 lines; the table's and the pane's titles: 2 more
@@ -102,10 +103,10 @@ export function App({ store, feed, theme }: AppProps): React.ReactElement {
     first.current = false;
     const timer = setTimeout(() => {
       feed.setTarget(logTarget);
-      setUi((u) => ({ ...u, bottom: null, highlight: null }));
+      uiStore.update((u) => ({ ...u, bottom: null, highlight: null }));
     }, wait);
     return () => clearTimeout(timer);
-  }, [feed, logTarget]);
+  }, [feed, logTarget, uiStore]);
 
   // CPU and memory are read only for the rows on screen
   const visible = rows.slice(offset.current, offset.current + tableHeight);
@@ -116,17 +117,17 @@ export function App({ store, feed, theme }: AppProps): React.ReactElement {
   useEffect(() => {
     if (!ui.message) return;
     const timer = setTimeout(
-      () => setUi((u) => (u.message === ui.message ? { ...u, message: null } : u)),
+      () => uiStore.update((u) => (u.message === ui.message ? { ...u, message: null } : u)),
       messageShownMs,
     );
     return () => clearTimeout(timer);
-  }, [ui.message]);
+  }, [ui.message, uiStore]);
 
   const pageToken = useRef(0);
   const openPage = (load: Promise<{ title: string; lines: Line[] }>) => {
     const token = ++pageToken.current;
     const show = (title: string | null, lines: Line[]) =>
-      setUi((u) =>
+      uiStore.update((u) =>
         u.mode.kind === 'page' && token === pageToken.current
           ? { ...u, mode: { ...u.mode, title: title ?? u.mode.title, lines } }
           : u,
@@ -141,16 +142,22 @@ export function App({ store, feed, theme }: AppProps): React.ReactElement {
     const client = store.client;
     if (effect.kind === 'quit') return exit();
     if (!client) {
-      setUi((u) => ({ ...u, message: { text: 'not connected to tend: connecting again…', error: true } }));
+      uiStore.update((u) => ({
+        ...u,
+        message: { text: 'not connected to tend: connecting again…', error: true },
+      }));
       return;
     }
     switch (effect.kind) {
       case 'perform': {
         const what = describe(effect.target, effect.action);
         perform(client, effect.target, effect.action).then(
-          (text) => setUi((u) => ({ ...u, message: { text, error: false } })),
+          (text) => {
+            if (effect.target.kind !== 'service') store.refreshJobs();
+            uiStore.update((u) => ({ ...u, message: { text, error: false } }));
+          },
           (e: unknown) =>
-            setUi((u) => ({
+            uiStore.update((u) => ({
               ...u,
               message: { text: `${what}: ${e instanceof Error ? e.message : String(e)}`, error: true },
             })),
@@ -166,26 +173,21 @@ export function App({ store, feed, theme }: AppProps): React.ReactElement {
     }
   };
 
-  // the key handler sees the screen as last drawn
-  const latest = useRef<{ ui: UiState; ctx: KeyContext }>(null);
+  // the key handler sees the screen as last drawn, and the screen's state as it is now
+  const latest = useRef<KeyContext>(null);
   latest.current = {
-    ui,
-    ctx: {
-      rows,
-      selected,
-      entries: logs.entries,
-      top: pane.top,
-      logHeight,
-      pageHeight: body,
-      instances: (base) => [...model.services.values()].filter((e) => e.view.base === base).length,
-    },
+    rows,
+    entries: logs.entries,
+    top: pane.top,
+    logHeight,
+    pageHeight: body,
+    instances: (base) => [...model.services.values()].filter((e) => e.view.base === base).length,
   };
   useInput((input, key) => {
-    const now = latest.current;
-    if (!now) return;
-    const step = onInput(now.ui, input, key, now.ctx);
-    latest.current = { ...now, ui: step.state };
-    setUi(step.state);
+    const ctx = latest.current;
+    if (!ctx) return;
+    const step = onInput(uiStore.get(), input, key, ctx);
+    uiStore.update(() => step.state);
     if (step.effect) run(step.effect);
   });
 

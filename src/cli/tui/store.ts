@@ -79,6 +79,14 @@ export class TuiStore {
     return () => this.#clientListeners.delete(listener);
   }
 
+  /**
+   * Reads job runs and cron jobs again: suspending, resuming or adding a cron job changes no
+   * run, so no event says it.
+   */
+  refreshJobs(): void {
+    this.#need({ services: [], allServices: false, jobs: true, crons: true });
+  }
+
   /** The instances on screen: only their stats are read. */
   setVisible(names: readonly string[]): void {
     const same = names.length === this.#visible.length && names.every((n, i) => n === this.#visible[i]);

@@ -43,11 +43,9 @@ const entries: LogEntry[] = ['boot', 'ready on :80', 'GET /a', 'GET /b', 'ready 
   }),
 );
 
-function ctx(state: UiState, rows = [row('api'), row('db', true), row('web')]): KeyContext {
-  const found = rows.findIndex((r) => r.key === state.selectedKey);
+function ctx(_state: UiState, rows = [row('api'), row('db', true), row('web')]): KeyContext {
   return {
     rows,
-    selected: Math.max(0, found),
     entries,
     top: 3,
     logHeight: 2,
@@ -140,6 +138,9 @@ test('keys read together count one by one; ctrl-c quits from anywhere', () => {
   );
   const search = onInput(initialUi, '/GET /b\r', none, ctx(initialUi));
   assert.equal(search.state.highlight, 3);
+  // the rest of a search typed into the open prompt, with its Enter, in one read
+  const prompt = onKey(initialUi, '/', none, ctx(initialUi)).state;
+  assert.equal(onInput(prompt, 'ready\n', none, ctx(prompt)).state.highlight, 4);
   for (const s of [
     initialUi,
     press(initialUi, 'K').state,
@@ -148,4 +149,11 @@ test('keys read together count one by one; ctrl-c quits from anywhere', () => {
   ]) {
     assert.deepEqual(onKey(s, 'c', { ...none, ctrl: true }, ctx(s)).effect, { kind: 'quit' });
   }
+});
+
+test('two presses read before the screen is drawn again both count', () => {
+  const c = ctx(initialUi);
+  const once = onKey(initialUi, 'j', none, c).state;
+  // the same context, as the screen has not been drawn since
+  assert.equal(onKey(once, 'j', none, c).state.selectedKey, 's:web');
 });

@@ -61,8 +61,6 @@ export type Effect =
 /** What a key press needs to know of the screen as drawn. */
 export interface KeyContext {
   readonly rows: readonly Row[];
-  /** The selected row's index in `rows` (-1: none). */
-  readonly selected: number;
   readonly entries: readonly LogEntry[];
   /** The log entry on the pane's first row. */
   readonly top: number | null;
@@ -80,6 +78,15 @@ export interface Step {
 const say = (s: UiState, text: string, error = false): UiState => ({ ...s, message: { text, error } });
 const none = (state: UiState): Step => ({ state, effect: null });
 
+/** The selected row's index: where its key is now, else where it was (-1: no rows). */
+export function selectedIndex(s: UiState, rows: readonly Row[]): number {
+  if (rows.length === 0) return -1;
+  const found = rows.findIndex((r) => r.key === s.selectedKey);
+  return found >= 0 ? found : Math.min(s.selectedIndex, rows.length - 1);
+}
+
+const selectedRow = (s: UiState, ctx: KeyContext): Row | undefined => ctx.rows[selectedIndex(s, ctx.rows)];
+
 function select(s: UiState, ctx: KeyContext, index: number): UiState {
   const i = Math.max(0, Math.min(ctx.rows.length - 1, index));
   return { ...s, selectedIndex: i, selectedKey: ctx.rows[i]?.key ?? null };
@@ -93,7 +100,7 @@ function onRow(s: UiState, target: Target | undefined, action: RowAction): Step 
 }
 
 function scale(s: UiState, ctx: KeyContext, delta: 1 | -1): Step {
-  const row = ctx.rows[ctx.selected];
+  const row = selectedRow(s, ctx);
   if (row?.target.kind !== 'service') return none(say(s, 'only a service can be scaled'));
   const from = ctx.instances(row.target.base);
   const instances = from + delta;
@@ -119,9 +126,9 @@ function onTable(s: UiState, ctx: KeyContext, action: Action | null): Step {
   if (action === null) return none(s);
   switch (action) {
     case 'down':
-      return none(select(s, ctx, ctx.selected + 1));
+      return none(select(s, ctx, selectedIndex(s, ctx.rows) + 1));
     case 'up':
-      return none(select(s, ctx, ctx.selected - 1));
+      return none(select(s, ctx, selectedIndex(s, ctx.rows) - 1));
     case 'first':
       return none(select(s, ctx, 0));
     case 'last':
@@ -129,9 +136,9 @@ function onTable(s: UiState, ctx: KeyContext, action: Action | null): Step {
     case 'start':
     case 'stop':
     case 'restart':
-      return onRow(s, ctx.rows[ctx.selected]?.target, { kind: action });
+      return onRow(s, selectedRow(s, ctx)?.target, { kind: action });
     case 'kill': {
-      const row = ctx.rows[ctx.selected];
+      const row = selectedRow(s, ctx);
       if (row?.target.kind !== 'service') return none(say(s, 'only a service has a process group to signal'));
       return none({ ...s, mode: { kind: 'signals', target: row.target, index: 0 } });
     }
@@ -140,7 +147,7 @@ function onTable(s: UiState, ctx: KeyContext, action: Action | null): Step {
     case 'scale-down':
       return scale(s, ctx, -1);
     case 'details': {
-      const row = ctx.rows[ctx.selected];
+      const row = selectedRow(s, ctx);
       if (!row) return none(s);
       const mode: Mode = { kind: 'page', title: row.target.name, lines: [{ text: 'reading…' }], offset: 0 };
       return { state: { ...s, mode }, effect: { kind: 'details', target: row.target } };
@@ -229,28 +236,28 @@ const noKey: KeyPress = {
   delete: false,
 };
 
+/** A character of a chunk read at once, as the key it stands for. */
 function keyOf(c: string): KeyPress {
-  if (c === '\r') return { ...noKey, return: true };
-  if (c === '\u007f') return { ...noKey, backspace: true };
+  if (c === '\r' || c === '\n') return { ...noKey, return: true };
+  if (c === '\u007f' || c === '\b') return { ...noKey, backspace: true };
+  if (c === '\u001b') return { ...noKey, escape: true };
   return noKey;
 }
 
 /**
  * What the terminal delivered at once: keys typed faster than they are read arrive together
- * (`jr`), and count one by one, except as text typed into a prompt. Effects after the first
- * are dropped: a second SDK call in the same read would act on a screen not yet drawn.
+ * (`jr`, or `/text⏎` typed into a prompt), and count one by one. Effects after the first are
+ * dropped: a second SDK call in the same read would act on a screen not yet drawn.
  */
 export function onInput(s: UiState, input: string, key: KeyPress, ctx: KeyContext): Step {
   const chars = Array.from(input);
-  if (chars.length <= 1 || s.mode.kind === 'prompt' || key.ctrl) return onKey(s, input, key, ctx);
+  if (chars.length <= 1 || key.ctrl) return onKey(s, input, key, ctx);
   let state = s;
   let effect: Effect | null = null;
-  let now = ctx;
   for (const c of chars) {
-    const step = onKey(state, c === '\r' || c === '\u007f' ? '' : c, keyOf(c), now);
+    const k = keyOf(c);
+    const step = onKey(state, k === noKey ? c : '', k, ctx);
     state = step.state;
-    const i = ctx.rows.findIndex((r) => r.key === state.selectedKey);
-    if (i >= 0) now = { ...ctx, selected: i };
     effect ??= step.effect;
     if (effect) break;
   }
