@@ -56,9 +56,13 @@ export const tui: Scenario = {
         const startMs = now() - t0;
         const pid = term.panePid();
         // chatty sorts first and is selected: its lines stream through the pane
-        await waitFor('chatty in the log pane', () => term.screen().some((r) => r.startsWith('chatty line ')), {
-          timeoutMs: 30_000,
-        });
+        await waitFor(
+          'chatty in the log pane',
+          () => term.screen().some((r) => r.startsWith('chatty line ')),
+          {
+            timeoutMs: 30_000,
+          },
+        );
         await sleep(1000);
         const cpu0 = cpuSeconds([pid]);
         const w0 = now();

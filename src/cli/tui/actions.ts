@@ -3,6 +3,7 @@
  * status bar. The table then changes through the event stream, never from here.
  */
 import type { Client } from '../../client/client.ts';
+import { unreachable } from '../../core/errors.ts';
 import type { Target } from './rows.ts';
 
 export type RowAction =
@@ -55,6 +56,8 @@ export function describe(target: Target, action: RowAction): string {
       return `send ${action.signal} to ${what}`;
     case 'scale':
       return `scale ${target.kind === 'service' ? target.base : target.name} to ${action.instances}`;
+    default:
+      return unreachable(action);
   }
 }
 
@@ -108,5 +111,7 @@ export async function perform(client: Client, target: Target, action: RowAction)
     case 'scale':
       await client.service.scale({ name: target.base, instances: action.instances });
       return done;
+    default:
+      return unreachable(action);
   }
 }

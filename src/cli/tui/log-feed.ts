@@ -55,10 +55,20 @@ export class LogFeed {
     return () => this.#listeners.delete(listener);
   };
 
-  /** A new connection (after tend restarted) follows the same service again. */
+  /**
+   * A new connection (after tend restarted) follows the same service again; while there is
+   * none, the lines already shown stay.
+   */
   setClient(client: Client | null): void {
     this.#client = client;
-    this.#restart();
+    if (client) {
+      this.#restart();
+      return;
+    }
+    this.#follow?.abort();
+    this.#follow = null;
+    if (this.#target !== null) this.#status = 'offline';
+    this.#changed(true);
   }
 
   setTarget(target: string | null): void {
