@@ -21,8 +21,11 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // a native addon: loaded from node_modules at run time, never bundled
-  external: ['koffi'],
+  // a native addon: loaded from node_modules at run time, never bundled; Ink's devtools
+  // (an optional peer, imported only with DEV=true) are not part of tend
+  external: ['koffi', 'react-devtools-core'],
+  // React's production build only (the TUI's); no other bundled code reads NODE_ENV
+  define: { 'process.env.NODE_ENV': '"production"' },
   // bundled CommonJS dependencies (commander) call require() for Node's built-ins
   banner: {
     js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",

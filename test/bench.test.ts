@@ -45,6 +45,8 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
     'status_ms_p50',
     'stopall_ms',
     'soak_cpu_s_per_mline',
+    'tui_key_ms_p95',
+    'tui_cpu_percent',
   ]) {
     assert.equal(typeof tend?.figures[figure], 'number', `${figure} measured`);
   }

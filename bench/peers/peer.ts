@@ -18,6 +18,8 @@ export interface Peer {
   version(): string;
   /** The CLI call a user makes to list services: [program, args, env]. */
   readonly statusCommand: readonly [string, readonly string[], NodeJS.ProcessEnv];
+  /** The peer's full-screen terminal UI, where it has one measured here: [program, args, env]. */
+  readonly tuiCommand?: readonly [string, readonly string[], NodeJS.ProcessEnv];
   /** Starts the supervisor with no services. */
   startDaemon(): Promise<void>;
   /** The supervisor's own processes (services run as their children). */

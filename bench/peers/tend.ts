@@ -33,6 +33,7 @@ export const createTend: PeerFactory = (dir) => {
     version: () =>
       (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version,
     statusCommand: [process.execPath, [bin, 'ls'], env],
+    tuiCommand: [process.execPath, [bin, 'tui'], env],
     async startDaemon() {
       mkdirSync(home, { recursive: true });
       daemon = spawn(process.execPath, [bin, 'daemon'], { env, stdio: 'ignore', detached: true });

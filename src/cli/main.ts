@@ -281,6 +281,11 @@ program
   .action(action(() => import('./commands/events.ts')));
 
 program
+  .command('tui')
+  .description('a full-screen terminal UI: live services and logs, keys to start, stop, restart, kill, scale')
+  .action(action(() => import('./commands/tui.ts')));
+
+program
   .command('ping')
   .description('check that tend answers, and where')
   .action(action(() => import('./commands/ping.ts')));
@@ -405,6 +410,10 @@ config
 
 // everything after --exec-on-exit is its command, never tend's options
 const { argv, command: exitCommand } = takeExecOnExit(process.argv);
+// `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
+if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
+  if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
+}
 if (exitCommand?.length === 0) {
   process.stderr.write('tend: --exec-on-exit needs a command after it\n');
   process.exitCode = 2;

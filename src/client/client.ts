@@ -60,8 +60,14 @@ export type Client = Omit<Api, 'events'> & {
   call<M extends MethodName>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
   /** Every kernel event from now on, optionally only for some services. */
   events(options?: EventsOptions): AsyncIterable<EventView>;
-  /** New log lines in batches; `ready` resolves once the subscription is in place. */
-  followLogs(filter?: ParamsOf<'logs.follow'>): AsyncIterable<LogBatch> & { readonly ready: Promise<void> };
+  /**
+   * New log lines in batches; `ready` resolves once the subscription is in place. Aborting
+   * `signal` ends the iteration at once and unsubscribes.
+   */
+  followLogs(
+    filter?: ParamsOf<'logs.follow'>,
+    options?: { readonly signal?: AbortSignal },
+  ): AsyncIterable<LogBatch> & { readonly ready: Promise<void> };
   close(): void;
   [Symbol.asyncDispose](): Promise<void>;
 };
@@ -77,7 +83,8 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
     conn.call(method, params, o);
 
   async function* events(o: EventsOptions = {}): AsyncIterable<EventView> {
-    const stream = conn.notifications('events.event');
+    // the signal ends the wait for the next event too, not only the loop between events
+    const stream = conn.notifications('events.event', { signal: o.signal });
     const { subscription } = await conn.call('events.subscribe', {
       ...(o.services ? { services: o.services } : {}),
       ...(o.snapshot ? { snapshot: true } : {}),
@@ -93,8 +100,8 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
     }
   }
 
-  function followLogs(filter: ParamsOf<'logs.follow'> = {}) {
-    const stream = conn.notifications('logs.lines');
+  function followLogs(filter: ParamsOf<'logs.follow'> = {}, { signal }: { signal?: AbortSignal } = {}) {
+    const stream = conn.notifications('logs.lines', { signal });
     const subscribed = conn.call('logs.follow', filter);
     const iterator = async function* (): AsyncGenerator<LogBatch> {
       const { subscription } = await subscribed;

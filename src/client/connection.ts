@@ -167,18 +167,28 @@ export class RpcConnection {
     });
   }
 
-  /** Incoming notifications of one method, from now until the connection closes. */
+  /**
+   * Incoming notifications of one method, from now until the connection closes or `signal`
+   * aborts (which ends the iteration at once, even while nothing arrives).
+   */
   notifications<N extends NotificationName>(
     method: N,
+    { signal }: { signal?: AbortSignal | undefined } = {},
   ): AsyncIterable<NotificationParams<N>> & { dropped(): number } {
     const stream: Stream = { method, queue: [], wake: null, dropped: 0 };
     this.#streams.add(stream);
     const self = this;
+    const onAbort = () => {
+      stream.wake?.();
+      stream.wake = null;
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     return {
       dropped: () => stream.dropped,
       async *[Symbol.asyncIterator]() {
         try {
           for (;;) {
+            if (signal?.aborted) return;
             if (stream.queue.length) {
               yield stream.queue.shift() as NotificationParams<N>;
               continue;
@@ -189,6 +199,7 @@ export class RpcConnection {
             });
           }
         } finally {
+          signal?.removeEventListener('abort', onAbort);
           self.#streams.delete(stream);
         }
       },

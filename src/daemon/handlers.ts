@@ -16,7 +16,7 @@ import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
 import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
-import { cronView, eventView, jobView, serviceView, statsView } from '../protocol/views.ts';
+import { cronView, eventView, jobView, serviceView, specView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
@@ -210,6 +210,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       }
       return { removed: bases };
     },
+    'service.describe': (p) =>
+      [...new Set(sup.status(p.name).map((s) => s.base))].map((base) => specView(sup.spec(base))),
     'service.why': (p) => sup.why(p.name),
     'service.tree': (p) => sup.tree(p?.name),
     'service.stats': (p) => sup.stats(p?.names ?? ['all']).map(statsView),

@@ -91,6 +91,34 @@ export const treeNode = z.object({
 });
 export type TreeNode = z.infer<typeof treeNode>;
 
+export const specView = z.object({
+  name: z.string().describe('the base name'),
+  command: z.string().describe('the command as written'),
+  argv: z.array(z.string()).describe('what is spawned (shell syntax wrapped in /bin/sh -c)'),
+  cwd: z.string().nullable(),
+  env: z.record(z.string(), z.string()).describe("env_file, then env: added to tend's own environment"),
+  user: z.string().nullable(),
+  group: z.string().nullable(),
+  instances: z.number().int(),
+  class: z.enum(['user', 'system']),
+  critical: z.boolean(),
+  autostart: z.boolean(),
+  restart: z.enum(['always', 'on-failure', 'never']),
+  max_restarts: z.number().int().nullable(),
+  stop_signal: z.string(),
+  stop_timeout_ms: z.number(),
+  requires: z.record(z.string(), z.string()),
+  wants: z.record(z.string(), z.string()),
+  after: z.array(z.string()),
+  conflicts: z.array(z.string()),
+  ready: z
+    .string()
+    .nullable()
+    .describe('the kind of readiness check (tcp, http, exec, log, notify, ipc, uptime)'),
+  health: z.string().nullable().describe('the kind of liveness probe (tcp, http, exec)'),
+});
+export type SpecView = z.infer<typeof specView>;
+
 export const statsView = z.object({
   name: z.string(),
   pids: z.array(z.number().int()),
@@ -291,6 +319,12 @@ export const methods = {
     summary: 'PIDs, CPU %, RSS of the process group, uptime, restarts and last exit, read from /proc now.',
     params: z.object({ names: names.optional() }).strict().optional(),
     result: z.array(statsView),
+  },
+  'service.describe': {
+    summary:
+      'The definition tend runs each selected service with: command, argv, cwd, env, user, restart policy, instances and dependencies.',
+    params: z.object({ name }).strict(),
+    result: z.array(specView),
   },
   'service.why': {
     summary: 'Why each selected instance is in its state: one record per dependency.',

@@ -6,8 +6,9 @@
 import type { CronStatus } from '../core/cron.ts';
 import type { SupervisorEvent } from '../core/events.ts';
 import type { JobStatus } from '../core/job-spec.ts';
+import type { ServiceSpec } from '../core/service-spec.ts';
 import type { ServiceStats, ServiceStatus } from '../core/supervisor.ts';
-import type { CronView, EventView, JobView, ServiceView, StatsView } from './methods.ts';
+import type { CronView, EventView, JobView, ServiceView, SpecView, StatsView } from './methods.ts';
 
 export function serviceView(s: ServiceStatus): ServiceView {
   return {
@@ -29,6 +30,32 @@ export function serviceView(s: ServiceStatus): ServiceView {
     critical: s.critical,
     command: s.command,
     health: s.health,
+  };
+}
+
+export function specView(s: ServiceSpec): SpecView {
+  return {
+    name: s.name,
+    command: s.commandText,
+    argv: [...s.argv],
+    cwd: s.cwd,
+    env: { ...s.env },
+    user: s.user,
+    group: s.group,
+    instances: s.instances,
+    class: s.class,
+    critical: s.critical,
+    autostart: s.autostart,
+    restart: s.restart,
+    max_restarts: s.maxRestarts,
+    stop_signal: s.stopSignal,
+    stop_timeout_ms: s.stopTimeoutMs,
+    requires: { ...s.requires },
+    wants: { ...s.wants },
+    after: [...s.after],
+    conflicts: [...s.conflicts],
+    ready: s.ready ? (s.ready.kind === 'probe' ? s.ready.probe.kind : s.ready.kind) : null,
+    health: s.health ? s.health.probe.kind : null,
   };
 }
 
