@@ -20,6 +20,8 @@ export interface HttpSettings {
   readonly listen: string;
   readonly auth: 'token' | 'none';
   readonly tls: TlsSettings | null;
+  /** Browser origins, besides the API's own, whose requests are answered (CORS). */
+  readonly allowedOrigins: readonly string[];
 }
 
 export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings {
@@ -29,6 +31,7 @@ export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings 
   return {
     listen: http.listen,
     auth: http.auth ?? 'token',
+    allowedOrigins: http.allowed_origins ?? [],
     tls: !tls
       ? null
       : tls.auto_generate

@@ -2,8 +2,9 @@
  * The HTTP API: a thin adapter that turns requests into protocol calls on the same dispatcher
  * as the unix socket. REST routes (routes.ts), `POST /api/rpc` (JSON-RPC, one call or a
  * batch), `POST /api/rpc/stream` (JSON-RPC lines both ways, for the remote CLI and SDK),
- * Server-Sent Events, and `/metrics`. Every request carries the bearer token unless
- * `auth = "none"` (loopback only). With TLS, plain HTTP on the port gets a clear 400.
+ * Server-Sent Events, `/metrics`, and the web page at `/`. Every API request carries the
+ * bearer token unless `auth = "none"` (loopback only), and comes from no browser page but the
+ * API's own or an allowed origin. With TLS, plain HTTP on the port gets a clear 400.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -13,6 +14,9 @@ import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
+import { allowOrigin, answerPreflight, judgeOrigin, setSecurityHeaders } from './origin.ts';
+import type { PageFiles } from './page-files.ts';
+import type { PageRoutes } from './page-routes.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
 import type { TlsMaterial } from './tls.ts';
 import { tokensMatch } from './token.ts';
@@ -25,6 +29,12 @@ export interface HttpApiOptions {
   /** The current token, or null to accept every request (`auth = "none"`). */
   readonly token: (() => string | null) | null;
   readonly tls: TlsMaterial | null;
+  /** Browser origins besides the API's own whose requests are answered. */
+  readonly allowedOrigins?: readonly string[];
+  /** The web page's files, served without the token (the page asks for it). */
+  readonly page?: PageFiles | null;
+  /** The page's reads beyond the protocol (definitions, stats samples). */
+  readonly pageRoutes?: PageRoutes | null;
 }
 
 /** JSON-RPC's own errors, named as stably as tend's. */
@@ -130,7 +140,20 @@ export class HttpApi {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
     try {
+      const origin = judgeOrigin(req, this.#opts.tls !== null, this.#opts.allowedOrigins ?? []);
+      if (origin.kind === 'refused') {
+        throw new TendError('TEND_UNAUTHORIZED', {
+          why: `a request from the page of ${JSON.stringify(origin.origin)} is refused: this API answers only its own page, and the origins listed in [server.http] allowed_origins`,
+        });
+      }
+      if (origin.kind === 'allowed') {
+        if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
+        allowOrigin(res, origin.origin);
+      }
+      const pagePath = (req.url ?? '/').split('?')[0] ?? '/';
+      if (this.#opts.page?.serve(req, res, pagePath)) return;
       if (!this.#authorized(req)) {
         res.setHeader('www-authenticate', 'Bearer realm="tend"');
         const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
@@ -180,6 +203,11 @@ export class HttpApi {
     res: http.ServerResponse,
   ): Promise<boolean> {
     const q = url.searchParams;
+    const page = await this.#opts.pageRoutes?.answer(method, path, url, req, res);
+    if (page) {
+      if ('json' in page) sendJson(res, 200, page.json);
+      return true;
+    }
     if (method === 'GET' && path === '/metrics') {
       const text = await this.#opts.metrics.scrape();
       res.writeHead(200, { 'content-type': this.#opts.metrics.contentType });

@@ -1,0 +1,72 @@
+/**
+ * Which browser pages may call the API, and the headers every answer carries. A page of
+ * another origin is refused unless `[server.http] allowed_origins` names it: the token alone
+ * would otherwise be the only thing between a hostile page and a tend on localhost.
+ */
+import type http from 'node:http';
+
+/** What a request's `Origin` says about who sent it. */
+export type OriginVerdict =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'same' }
+  | { readonly kind: 'allowed'; readonly origin: string }
+  | { readonly kind: 'refused'; readonly origin: string };
+
+/**
+ * No `Origin`: a tool such as curl or the CLI, or a same-origin GET. The API's own origin is
+ * the scheme it serves and the `Host` the browser used. Anything else must be listed.
+ */
+export function judgeOrigin(
+  req: http.IncomingMessage,
+  tls: boolean,
+  allowed: readonly string[],
+): OriginVerdict {
+  const origin = req.headers.origin;
+  if (origin === undefined) return { kind: 'none' };
+  const self = `${tls ? 'https' : 'http'}://${req.headers.host ?? ''}`;
+  if (origin === self) return { kind: 'same' };
+  return allowed.includes(origin) ? { kind: 'allowed', origin } : { kind: 'refused', origin };
+}
+
+/** The answer to a browser's preflight of a cross-origin call it is allowed to make. */
+export function answerPreflight(res: http.ServerResponse, origin: string): void {
+  res.writeHead(204, {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+    'access-control-allow-headers': 'authorization, content-type, accept',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  });
+  res.end();
+}
+
+export function allowOrigin(res: http.ServerResponse, origin: string): void {
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+}
+
+/**
+ * The page's policy: its own scripts, styles and API only; no inline script or style
+ * attribute, no frames, no plugins. API answers get the strictest policy there is.
+ */
+export const pagePolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const apiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+/** Set on every answer before anything else, so an error page carries them too. */
+export function setSecurityHeaders(res: http.ServerResponse): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  res.setHeader('content-security-policy', apiPolicy);
+}
