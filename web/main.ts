@@ -26,5 +26,9 @@ async function resume(): Promise<void> {
 
 const root = document.getElementById('app');
 if (root) {
-  void resume().finally(() => render(html`<${Root} />`, root));
+  void resume().finally(() => {
+    // the <noscript> note goes: a running page renders only what it means to show
+    root.replaceChildren();
+    render(html`<${Root} />`, root);
+  });
 }

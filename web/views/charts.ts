@@ -57,7 +57,16 @@ function Chart(props: {
       axes: [axis, { ...axis, values: (_u: uPlot, ticks: number[]) => ticks.map(props.value), size: 70 }],
       scales: {
         // ten minutes at least, so a page opened a moment ago still reads as a time line
-        x: { time: true, range: (_u, min, max) => [Math.min(min, max - 600), max] },
+        x: {
+          time: true,
+          // from the data itself: uPlot widens a single point to a whole day
+          range: (u, min, max) => {
+            const xs = u.data[0];
+            const first = xs[0] ?? min;
+            const last = xs[xs.length - 1] ?? max;
+            return [Math.min(first, last - 600), last];
+          },
+        },
         y: { range: (_u, _min, max) => [0, Math.max(max, props.title === 'CPU' ? 1 : 1024 * 1024)] },
       },
       legend: { live: true },

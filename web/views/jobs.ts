@@ -15,8 +15,8 @@ import type { CronView, JobView } from '../lib/types.ts';
 import { StateBadge } from './state-badge.ts';
 
 function Next({ at }: { at: number | null }) {
-  const t = useObservable(now);
-  return html`${relative(at, t)}`;
+  useObservable(now);
+  return html`${relative(at, Date.now())}`;
 }
 
 export function Jobs() {

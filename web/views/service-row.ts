@@ -17,9 +17,11 @@ import { StateBadge } from './state-badge.ts';
 const up = new Set(['running', 'starting', 'stopping']);
 
 export function Uptime({ s }: { s: ServiceView }) {
-  const t = useObservable(now);
+  // the clock only says when to render again; the time itself is read now, as a tick can be
+  // up to a second older than a process that just started
+  useObservable(now);
   if (!up.has(s.state) || s.started_at === null) return html`<span class="muted">—</span>`;
-  return html`${duration(t - s.started_at)}`;
+  return html`${duration(Math.max(0, Date.now() - s.started_at))}`;
 }
 
 function Restarts({ s }: { s: ServiceView }) {
