@@ -44,7 +44,10 @@ async function assertAccessible(page: Page, view: string): Promise<void> {
 function cell(page: Page, service: string, which: 'pid' | 'state'): Promise<string> {
   const row = page.locator(`tr[data-service="${service}"]`);
   return which === 'pid'
-    ? row.locator('td[data-pid]').innerText()
+    ? row
+        .locator('td[data-pid]')
+        .textContent()
+        .then((s) => s ?? '')
     : row.getAttribute('data-state').then((s) => s ?? '');
 }
 
@@ -85,7 +88,10 @@ test('the web page, in chromium against a real daemon: login, live table, action
     await page.getByRole('button', { name: 'Sign in' }).click();
     const problem = page.locator('#login-problem');
     await problem.waitFor();
-    assert.match(await problem.innerText(), /tend refused this token: the bearer token is wrong.*tend token/);
+    assert.match(
+      String(await problem.textContent()),
+      /tend refused this token: the bearer token is wrong.*tend token/,
+    );
     assert.equal(await page.locator('nav, table').count(), 0);
     await shot(page, 'login-refused');
     await assertAccessible(page, 'login with a refusal');
@@ -134,7 +140,7 @@ test('the web page, in chromium against a real daemon: login, live table, action
         .filter({ hasText: /^1 of \d+ lines match/ })
         .waitFor();
       assert.deepEqual(await log.locator('.line .text').allInnerTexts(), [marker]);
-      assert.equal(await log.locator('mark').innerText(), 'hello from the');
+      assert.equal(await log.locator('mark').textContent(), 'hello from the');
       await page.locator('#log-search').fill('');
       await page.locator('.chart').first().waitFor();
       await shot(page, 'service-api');
@@ -171,7 +177,7 @@ test('the web page, in chromium against a real daemon: login, live table, action
       'worker inactive on the page',
       async () => (await cell(page, 'worker', 'state')) === 'inactive',
     );
-    assert.equal(await page.locator('tr[data-service="worker"] .badge').innerText(), '○ inactive');
+    assert.equal(await page.locator('tr[data-service="worker"] .badge').textContent(), '○ inactive');
     await page.getByRole('status').filter({ hasText: 'stopped: worker inactive' }).waitFor();
   });
 
@@ -180,14 +186,10 @@ test('the web page, in chromium against a real daemon: login, live table, action
     let found = false;
     for (let i = 0; i < 80 && !found; i++) {
       await page.keyboard.press('Tab');
-      found = await page.evaluate(
-        () => document.activeElement?.getAttribute('aria-label') === 'Start worker',
-      );
+      found = await page.evaluate("document.activeElement?.getAttribute('aria-label') === 'Start worker'");
     }
     assert.ok(found, 'Tab reaches the start button of worker');
-    const outline = await page.evaluate(
-      () => getComputedStyle(document.activeElement as Element).outlineStyle,
-    );
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     assert.equal(outline, 'solid', 'the focused button shows a focus ring');
     await page.keyboard.press('Enter');
     await waitFor('worker running again', async () => (await cell(page, 'worker', 'state')) === 'running');
@@ -221,14 +223,14 @@ test('the web page, in chromium against a real daemon: login, live table, action
     await page.emulateMedia({ colorScheme: 'dark' });
     await navigate(page, 'Services', 'Services');
     await page.locator('tr[data-service]').nth(2).waitFor();
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     assert.equal(bg, 'rgb(17, 19, 21)');
     await shot(page, 'services-dark');
     await assertAccessible(page, 'services, dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'services-phone');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `the page itself does not scroll sideways at phone width (by ${overflow}px)`);
     await assertAccessible(page, 'services, phone width');
   });
