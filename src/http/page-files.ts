@@ -39,9 +39,10 @@ interface PageFile {
  * this code: `dist/chunks/` when bundled, `src/http/` when run from source.
  */
 export function pageDir(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.TEND_WEB_DIR) return path.resolve(env.TEND_WEB_DIR);
   const here = import.meta.dirname;
-  const candidates = [path.join(here, '..', 'web'), path.join(here, '..', '..', 'dist', 'web')];
+  const candidates = env.TEND_WEB_DIR
+    ? [path.resolve(env.TEND_WEB_DIR)]
+    : [path.join(here, '..', 'web'), path.join(here, '..', '..', 'dist', 'web')];
   return candidates.find((c) => existsSync(path.join(c, pageMarker))) ?? null;
 }
 
