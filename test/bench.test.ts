@@ -45,6 +45,9 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
     'status_ms_p50',
     'stopall_ms',
     'soak_cpu_s_per_mline',
+    'web_first_load_kb',
+    'web_tti_ms@5',
+    'web_stopall_seen_ms@10',
   ]) {
     assert.equal(typeof tend?.figures[figure], 'number', `${figure} measured`);
   }

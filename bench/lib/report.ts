@@ -42,6 +42,10 @@ const targets: Record<string, Target> = {
   stopall_ms: { ratio: { pm2: 0.1, supervisord: 1 } },
   stopall_left: { max: 0 },
   soak_rss_growth: { max: 1.1 },
+  web_first_load_kb: { max: 150 },
+  'web_tti_ms@100': { max: 1000 },
+  // smooth: no frame of the page longer than a tenth of a second while 1000 rows change
+  'web_longest_frame_ms@1000': { max: 100 },
 };
 
 /** Figures computed from others: bring-up of 1000 over bring-up of 100 (linear means ≤ 10). */

@@ -9,6 +9,7 @@ import { restart } from './restart.ts';
 import type { Scenario } from './scenario.ts';
 import { soak } from './soak.ts';
 import { stopall } from './stopall.ts';
+import { web } from './web.ts';
 
 export const scenarios: readonly Scenario[] = [
   bringup,
@@ -19,5 +20,6 @@ export const scenarios: readonly Scenario[] = [
   logs,
   cli,
   stopall,
+  web,
   soak,
 ];

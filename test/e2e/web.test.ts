@@ -42,10 +42,10 @@ async function assertAccessible(page: Page, view: string): Promise<void> {
 
 /** The text of an instance's row cell, as the page shows it now. */
 function cell(page: Page, service: string, which: 'pid' | 'state'): Promise<string> {
-  const row = page.locator(`tr[data-service="${service}"]`);
+  const row = page.locator(`[role="row"][data-service="${service}"]`);
   return which === 'pid'
     ? row
-        .locator('td[data-pid]')
+        .locator('[data-pid]')
         .textContent()
         .then((s) => s ?? '')
     : row.getAttribute('data-state').then((s) => s ?? '');
@@ -100,9 +100,9 @@ test('the web page, in chromium against a real daemon: login, live table, action
   await t.test('the token signs in: the three services are rows, live', async () => {
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('tr[data-service]').nth(2).waitFor();
+    await page.locator('[role="row"][data-service]').nth(2).waitFor();
     const rows = await page
-      .locator('tr[data-service]')
+      .locator('[role="row"][data-service]')
       .evaluateAll((trs) => trs.map((r) => r.getAttribute('data-service')));
     assert.deepEqual(rows, ['api', 'db', 'worker']);
     await waitFor('every row running', async () => (await cell(page, 'worker', 'state')) === 'running');
@@ -177,7 +177,7 @@ test('the web page, in chromium against a real daemon: login, live table, action
       'worker inactive on the page',
       async () => (await cell(page, 'worker', 'state')) === 'inactive',
     );
-    assert.equal(await page.locator('tr[data-service="worker"] .badge').textContent(), '○ inactive');
+    assert.equal(await page.locator('[role="row"][data-service="worker"] .badge').textContent(), '○ inactive');
     await page.getByRole('status').filter({ hasText: 'stopped: worker inactive' }).waitFor();
   });
 
@@ -222,7 +222,7 @@ test('the web page, in chromium against a real daemon: login, live table, action
   await t.test('dark theme from the system, and phone width, stay readable', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await navigate(page, 'Services', 'Services');
-    await page.locator('tr[data-service]').nth(2).waitFor();
+    await page.locator('[role="row"][data-service]').nth(2).waitFor();
     const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     assert.equal(bg, 'rgb(17, 19, 21)');
     await shot(page, 'services-dark');

@@ -13,12 +13,16 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 /** The events kept for the session's event log. */
 const keptEvents = 2000;
+/** The least time between two renders of what events changed. */
+const minGapMs = 100;
 
 export class Live {
   readonly #api: Api;
   readonly #abort = new AbortController();
   /** Instance name → its view; a changed instance gets a new object, an unchanged one keeps its. */
   readonly services = new Observable<ReadonlyMap<string, ServiceView>>(new Map());
+  /** The instance names in order, changed only when one comes or goes. */
+  readonly names = new Observable<readonly string[]>([]);
   readonly loaded = new Observable(false);
   readonly connection = new Observable<Connection>('connecting');
   /** This session's events, newest last. */
@@ -30,6 +34,8 @@ export class Live {
   #draft: Map<string, ServiceView> | null = null;
   #pendingEvents: EventView[] = [];
   #frame = 0;
+  #timer: ReturnType<typeof setTimeout> | 0 = 0;
+  #lastFlush = 0;
   readonly #stale = new Set<string>();
   #refreshing = false;
 
@@ -41,6 +47,7 @@ export class Live {
   close(): void {
     this.#abort.abort();
     cancelAnimationFrame(this.#frame);
+    clearTimeout(this.#timer);
   }
 
   async #run(): Promise<void> {
@@ -72,8 +79,16 @@ export class Live {
       next.set(s.name, before && sameView(before, s) ? before : s);
     }
     this.#draft = null;
-    this.services.set(next);
+    this.#publish(next);
     this.loaded.set(true);
+  }
+
+  #publish(next: ReadonlyMap<string, ServiceView>): void {
+    const names = this.names.value;
+    if (names.length !== next.size || names.some((n) => !next.has(n))) {
+      this.names.set([...next.keys()].sort(collate));
+    }
+    this.services.set(next);
   }
 
   #change(name: string, fn: (s: ServiceView) => ServiceView | null): void {
@@ -86,13 +101,25 @@ export class Live {
     this.#schedule();
   }
 
-  /** Many events in one frame make one render. */
+  /**
+   * Many events make one render: at the next frame, and no sooner than `minGapMs` after the
+   * last, so a storm (a stop-all of a thousand) renders a few times, not once per frame.
+   */
   #schedule(): void {
-    if (this.#frame) return;
+    if (this.#frame || this.#timer) return;
+    const wait = this.#lastFlush + minGapMs - performance.now();
+    if (wait > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = 0;
+        this.#schedule();
+      }, wait);
+      return;
+    }
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
+      this.#lastFlush = performance.now();
       if (this.#draft) {
-        this.services.set(this.#draft);
+        this.#publish(this.#draft);
         this.#draft = null;
       }
       if (this.#pendingEvents.length) {
@@ -199,6 +226,9 @@ export class Live {
     this.#schedule();
   }
 }
+
+/** web:2 before web:10. */
+const collate = new Intl.Collator(undefined, { numeric: true }).compare;
 
 /** Equal for display: uptime is computed on the page from started_at, so it is left out. */
 function sameView(a: ServiceView, b: ServiceView): boolean {

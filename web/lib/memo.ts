@@ -2,7 +2,7 @@
  * A component that renders again only when one of its props changed identity: a row of a
  * thousand-service table is left alone unless its own service or figures changed.
  */
-import { Component, type FunctionComponent, h } from 'preact';
+import { Component, type ComponentType, type FunctionComponent, h } from 'preact';
 
 function shallowEqual(a: object, b: object): boolean {
   const ka = Object.keys(a);
@@ -10,7 +10,7 @@ function shallowEqual(a: object, b: object): boolean {
   return ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-export function memo<P extends object>(render: FunctionComponent<P>): FunctionComponent<P> {
+export function memo<P extends object>(render: FunctionComponent<P>): ComponentType<P> {
   class Memo extends Component<P> {
     override shouldComponentUpdate(next: P): boolean {
       return !shallowEqual(this.props, next);
@@ -19,5 +19,5 @@ export function memo<P extends object>(render: FunctionComponent<P>): FunctionCo
       return h(render, this.props);
     }
   }
-  return (props: P) => h(Memo, props);
+  return Memo;
 }

@@ -6,6 +6,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { useApp } from '../lib/context.ts';
+import { memo } from '../lib/memo.ts';
 import { act } from '../lib/notices.ts';
 import type { ServiceView } from '../lib/types.ts';
 
@@ -52,7 +53,8 @@ function ActionButton(props: { label: string; verb: string; run: () => Promise<u
   </button>`;
 }
 
-export function ServiceActions({ name }: { name: string }) {
+/** Rendered again only when the name changes: a row's new state does not touch its buttons. */
+export const ServiceActions = memo(({ name }: { name: string }) => {
   const { api, canAct } = useApp();
   if (!canAct) return null;
   const verb = (v: Verb) =>
@@ -66,7 +68,7 @@ export function ServiceActions({ name }: { name: string }) {
     <${ActionButton} label=${`Stop ${name}`} verb="stop" run=${() => verb('stop')} danger />
     <${ActionButton} label=${`Restart ${name}`} verb="restart" run=${() => verb('restart')} />
   </span>`;
-}
+});
 
 export function KillForm({ name }: { name: string }) {
   const { api, canAct } = useApp();

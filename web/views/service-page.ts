@@ -41,7 +41,7 @@ export function ServicePage({ name }: { name: string }) {
       <${KillForm} name=${name} />
       ${name === base ? html`<${ScaleForm} base=${base} instances=${instances.length || 1} />` : null}
     </div>
-    <${ServicesTable} names=${instances} />
+    <${ServicesTable} names=${instances} label=${`Instances of ${name}`} />
     <${LogsView} name=${name} />
     <${Charts} names=${instances} />
     <div class="columns">

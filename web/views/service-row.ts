@@ -1,7 +1,8 @@
 /**
  * One instance's row. It renders again only when its own view or figures change (memo), so
  * an event about one service of a thousand touches one row; the uptime cell follows the clock
- * on its own.
+ * on its own. Rows are ARIA table rows on a CSS grid: the browser lays out and paints only
+ * those on screen (content-visibility), which a <table> does not allow.
  */
 import { html } from 'htm/preact';
 import { now } from '../lib/clock.ts';
@@ -12,7 +13,7 @@ import { serviceHref } from '../lib/router.ts';
 import type { Figures } from '../lib/stats.ts';
 import type { ServiceView } from '../lib/types.ts';
 import { ServiceActions } from './actions.ts';
-import { StateBadge } from './state-badge.ts';
+import { stateBadge } from './state-badge.ts';
 
 const up = new Set(['running', 'starting', 'stopping']);
 
@@ -24,12 +25,13 @@ export function Uptime({ s }: { s: ServiceView }) {
   return html`${duration(Math.max(0, Date.now() - s.started_at))}`;
 }
 
-function Restarts({ s }: { s: ServiceView }) {
+/** Plain functions, not components: a row of a thousand pays for no component it need not have. */
+function restarts(s: ServiceView) {
   const cause = exitText(s.last_exit);
   return html`${s.restarts}${cause ? html` <span class="muted">(last: ${cause})</span>` : null}`;
 }
 
-export function Health({ s }: { s: ServiceView }) {
+function health(s: ServiceView) {
   const ready = s.state === 'running' ? 'ready' : s.state === 'starting' ? 'not ready' : '—';
   if (!s.health) return html`${ready}`;
   return html`${`${ready}, `}<span class=${s.health.ok ? 'ok' : 'bad'} title=${s.health.detail}
@@ -39,17 +41,17 @@ export function Health({ s }: { s: ServiceView }) {
 
 export const ServiceRow = memo(
   ({ s, f, actions }: { s: ServiceView; f: Figures | undefined; actions: boolean }) => {
-    return html`<tr data-service=${s.name} data-state=${s.state}>
-    <th scope="row"><a href=${serviceHref(s.name)}>${s.name}</a></th>
-    <td data-label="State"><${StateBadge} state=${s.state} /></td>
-    <td data-label="PID" class="num" data-pid>${s.pid ?? '—'}</td>
-    <td data-label="Uptime" class="num"><${Uptime} s=${s} /></td>
-    <td data-label="Restarts"><${Restarts} s=${s} /></td>
-    <td data-label="CPU" class="num">${percent(f?.cpu)}</td>
-    <td data-label="Memory" class="num">${bytes(f?.rss)}</td>
-    <td data-label="Health"><${Health} s=${s} /></td>
-    <td data-label="Reason" class="reason">${s.reason}</td>
-    ${actions ? html`<td><${ServiceActions} name=${s.name} /></td>` : null}
-  </tr>`;
+    return html`<div role="row" class="grid-row" data-service=${s.name} data-state=${s.state}>
+      <span role="rowheader"><a href=${serviceHref(s.name)}>${s.name}</a></span>
+      <span role="cell">${stateBadge(s.state)}</span>
+      <span role="cell" class="num" data-pid>${s.pid ?? '—'}</span>
+      <span role="cell" class="num"><${Uptime} s=${s} /></span>
+      <span role="cell">${restarts(s)}</span>
+      <span role="cell" class="num">${percent(f?.cpu)}</span>
+      <span role="cell" class="num">${bytes(f?.rss)}</span>
+      <span role="cell">${health(s)}</span>
+      <span role="cell" class="reason" title=${s.reason}>${s.reason}</span>
+      ${actions ? html`<span role="cell"><${ServiceActions} name=${s.name} /></span>` : null}
+    </div>`;
   },
 );

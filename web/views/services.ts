@@ -11,35 +11,35 @@ import { AllActions, GroupActions } from './actions.ts';
 import { ServiceRow } from './service-row.ts';
 import { StateBadge } from './state-badge.ts';
 
-export function ServicesTable({ names }: { names: readonly string[] }) {
+export function ServicesTable({ names, label }: { names: readonly string[]; label: string }) {
   const { live, stats, canAct } = useApp();
   const services = useObservable(live.services);
   const figures = useObservable(stats.figures);
-  return html`<div class="scroll" role="region" aria-label="Services" tabindex="0">
-    <table class="services">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">State</th>
-          <th scope="col" class="num">PID</th>
-          <th scope="col" class="num">Uptime</th>
-          <th scope="col">Restarts</th>
-          <th scope="col" class="num">CPU</th>
-          <th scope="col" class="num">Memory</th>
-          <th scope="col">Health</th>
-          <th scope="col">Reason</th>
-          ${canAct ? html`<th scope="col">Actions</th>` : null}
-        </tr>
-      </thead>
-      <tbody>
+  return html`<div class="scroll" role="region" aria-label=${label} tabindex="0">
+    <div role="table" class=${`grid-table services${canAct ? ' with-actions' : ''}`} aria-label=${label}>
+      <div role="rowgroup">
+        <div role="row" class="grid-row head">
+          <span role="columnheader">Name</span>
+          <span role="columnheader">State</span>
+          <span role="columnheader" class="num">PID</span>
+          <span role="columnheader" class="num">Uptime</span>
+          <span role="columnheader">Restarts</span>
+          <span role="columnheader" class="num">CPU</span>
+          <span role="columnheader" class="num">Memory</span>
+          <span role="columnheader">Health</span>
+          <span role="columnheader">Reason</span>
+          ${canAct ? html`<span role="columnheader">Actions</span>` : null}
+        </div>
+      </div>
+      <div role="rowgroup">
         ${names.map((name) => {
           const s = services.get(name);
           return s
             ? html`<${ServiceRow} key=${name} s=${s} f=${figures.get(name)} actions=${canAct} />`
             : null;
         })}
-      </tbody>
-    </table>
+      </div>
+    </div>
   </div>`;
 }
 
@@ -76,7 +76,7 @@ export function Services() {
   const services = useObservable(live.services);
   const loaded = useObservable(live.loaded);
   const [filter, setFilter] = useState('');
-  const names = useMemo(() => [...services.keys()].sort(collate), [services]);
+  const names = useObservable(live.names);
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     if (!f) return names;
@@ -102,11 +102,8 @@ export function Services() {
       </label>
       <${AllActions} />
     </div>
-    ${loaded ? html`<${ServicesTable} names=${shown} />` : html`<p>Loading services…</p>`}
+    ${loaded ? html`<${ServicesTable} names=${shown} label="Services" />` : html`<p>Loading services…</p>`}
     ${loaded && services.size === 0 ? html`<p>No services. Add some with <code>tend add</code> or a config.</p>` : null}
     <${Groups} />
   </section>`;
 }
-
-/** web:2 before web:10. */
-const collate = new Intl.Collator(undefined, { numeric: true }).compare;

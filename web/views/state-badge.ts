@@ -19,8 +19,12 @@ const shapes: Record<string, string> = {
   Failed: '✕',
 };
 
-export function StateBadge({ state }: { state: string }) {
+export function stateBadge(state: string) {
   return html`<span class=${`badge state-${state.toLowerCase()}`} data-state=${state}
     ><span aria-hidden="true">${shapes[state] ?? '•'}</span> ${state}</span
   >`;
+}
+
+export function StateBadge({ state }: { state: string }) {
+  return stateBadge(state);
 }
