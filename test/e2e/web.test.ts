@@ -5,7 +5,7 @@
  * view in test-results/ for a reviewer to look at.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import type { Page } from 'playwright-core';
@@ -72,7 +72,7 @@ test('the web page, in chromium against a real daemon: login, live table, action
   const context = await launchBrowser(t);
   const page = await firstPage(context);
   const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('pageerror', (err) => problems.push(err.stack ?? err.message));
 
   await t.test('without a token nothing but the login renders', async () => {
     await page.goto(url);
@@ -141,6 +141,14 @@ test('the web page, in chromium against a real daemon: login, live table, action
         .waitFor();
       assert.deepEqual(await log.locator('.line .text').allInnerTexts(), [marker]);
       assert.equal(await log.locator('mark').textContent(), 'hello from the');
+      // the download is fetched with the token and saved from memory: no URL carries it
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download' }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), 'api.log');
+      const saved = await download.path();
+      assert.match(readFileSync(saved, 'utf8'), new RegExp(`^\\S+ api stdout ${marker}$`, 'm'));
       await page.locator('#log-search').fill('');
       await page.locator('.chart').first().waitFor();
       await shot(page, 'service-api');
@@ -170,6 +178,16 @@ test('the web page, in chromium against a real daemon: login, live table, action
     assert.equal(await log.getByText('got-usr1').count(), 0, 'the stdout line is filtered out');
   });
 
+  await t.test('scale changes the instances the page shows', async () => {
+    await page.getByRole('spinbutton', { name: 'Instances' }).fill('2');
+    await page.getByRole('button', { name: 'Scale' }).click();
+    await page.locator('[role="row"][data-service="worker:1"][data-state="running"]').waitFor();
+    await page.getByRole('spinbutton', { name: 'Instances' }).fill('1');
+    await page.getByRole('button', { name: 'Scale' }).click();
+    await page.locator('[role="row"][data-service="worker"]').waitFor();
+    assert.equal(await page.locator('[role="row"][data-service^="worker:"]').count(), 0);
+  });
+
   await t.test('stop one: its row turns inactive', async () => {
     await navigate(page, 'Services', 'Services');
     await page.getByRole('button', { name: 'Stop worker' }).click();
@@ -177,7 +195,10 @@ test('the web page, in chromium against a real daemon: login, live table, action
       'worker inactive on the page',
       async () => (await cell(page, 'worker', 'state')) === 'inactive',
     );
-    assert.equal(await page.locator('[role="row"][data-service="worker"] .badge').textContent(), '○ inactive');
+    assert.equal(
+      await page.locator('[role="row"][data-service="worker"] .badge').textContent(),
+      '○ inactive',
+    );
     await page.getByRole('status').filter({ hasText: 'stopped: worker inactive' }).waitFor();
   });
 
@@ -198,6 +219,10 @@ test('the web page, in chromium against a real daemon: login, live table, action
   await t.test('jobs, graph and events views render live and pass the scan', async () => {
     await navigate(page, 'Jobs', 'Jobs and cron jobs');
     await page.locator('tr[data-cron="nightly"]').waitFor();
+    await page.getByRole('button', { name: 'Trigger nightly now' }).click();
+    await page.locator('tr[data-run^="nightly-"]').filter({ hasText: 'Succeeded' }).waitFor();
+    await page.getByRole('button', { name: 'Suspend nightly' }).click();
+    await page.locator('tr[data-cron="nightly"]').filter({ hasText: 'suspended' }).waitFor();
     await shot(page, 'jobs');
     await assertAccessible(page, 'jobs');
 

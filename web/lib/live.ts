@@ -38,6 +38,7 @@ export class Live {
   #lastFlush = 0;
   readonly #stale = new Set<string>();
   #refreshing = false;
+  #wholeList = false;
 
   constructor(api: Api) {
     this.#api = api;
@@ -186,6 +187,9 @@ export class Live {
       case 'log-error':
         return;
     }
+    // an instance the page does not know (scaling renames web to web:0, web:1 and emits no
+    // added/removed for them): the set of instances changed, so the whole list is read
+    if (!(this.#draft ?? this.services.value).has(e.service)) this.#wholeList = true;
     this.#stale.add(e.service);
     void this.#refresh();
   }
@@ -199,16 +203,19 @@ export class Live {
       while (this.#stale.size && !this.#abort.signal.aborted) {
         const names = [...this.#stale];
         this.#stale.clear();
-        if (names.length > 50) {
+        if (names.length > 50 || this.#wholeList) {
+          this.#wholeList = false;
           await this.#readAll();
+          this.shapeChanged.set(this.shapeChanged.value + 1);
           continue;
         }
         const answers = await this.#api.batch(
           names.map((name) => ({ method: 'service.status', params: { name } })),
         );
-        for (const a of answers) {
-          if (!('result' in a)) continue;
-          for (const s of a.result as ServiceView[]) this.#merge(s);
+        for (const [i, a] of answers.entries()) {
+          if ('result' in a) for (const s of a.result as ServiceView[]) this.#merge(s);
+          // gone between the event and the read: scaled away or removed
+          else if (a.error.code === 'TEND_SERVICE_NOT_FOUND') this.#drop(names[i] ?? '');
         }
       }
     } catch {
@@ -216,6 +223,11 @@ export class Live {
     } finally {
       this.#refreshing = false;
     }
+  }
+
+  #drop(name: string): void {
+    this.#draft ??= new Map(this.services.value);
+    if (this.#draft.delete(name)) this.#schedule();
   }
 
   #merge(s: ServiceView): void {

@@ -61,7 +61,7 @@ function Chart(props: {
           time: true,
           // from the data itself: uPlot widens a single point to a whole day
           range: (u, min, max) => {
-            const xs = u.data[0];
+            const xs = u.data?.[0] ?? [];
             const first = xs[0] ?? min;
             const last = xs[xs.length - 1] ?? max;
             return [Math.min(first, last - 600), last];
@@ -109,7 +109,10 @@ export function ServiceCharts({ names }: { names: readonly string[] }) {
   const { api, stats } = useApp();
   const tick = useObservable(stats.ticks);
   const points = useRef(new Map<string, Points>());
-  const [data, setData] = useState<{ cpu: uPlot.AlignedData; rss: uPlot.AlignedData } | null>(null);
+  // the names the columns were made for: a scaled service draws nothing until its data matches
+  const [data, setData] = useState<{ key: string; cpu: uPlot.AlignedData; rss: uPlot.AlignedData } | null>(
+    null,
+  );
   const key = names.join(',');
 
   const redraw = () => {
@@ -119,7 +122,7 @@ export function ServiceCharts({ names }: { names: readonly string[] }) {
     const xs = [...times].filter((t) => t >= cutoff).sort((a, b) => a - b);
     const column = (pick: 'cpu' | 'rss') =>
       names.map((n) => xs.map((t) => points.current.get(n)?.get(t)?.[pick] ?? null));
-    setData({ cpu: [xs, ...column('cpu')], rss: [xs, ...column('rss')] });
+    setData({ key: names.join(','), cpu: [xs, ...column('cpu')], rss: [xs, ...column('rss')] });
   };
 
   useEffect(() => {
@@ -160,7 +163,7 @@ export function ServiceCharts({ names }: { names: readonly string[] }) {
   return html`<section aria-labelledby="charts-title">
     <h2 id="charts-title">CPU and memory, last hour</h2>
     ${
-      data
+      data?.key === key
         ? html`<div class="charts">
           <${Chart} title="CPU" names=${names} data=${data.cpu} value=${percent} />
           <${Chart} title="Memory" names=${names} data=${data.rss} value=${(v: number) => bytes(v)} />
