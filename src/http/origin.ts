@@ -28,6 +28,19 @@ export function judgeOrigin(
   return allowed.includes(origin) ? { kind: 'allowed', origin } : { kind: 'refused', origin };
 }
 
+/**
+ * On a loopback listener, a request naming another host was sent by a browser tricked into
+ * resolving that host to 127.0.0.1 (DNS rebinding): its page would pass for the API's own
+ * origin. Such a request is refused; the reason, or null.
+ */
+export function rebindingProblem(req: http.IncomingMessage, loopback: boolean): string | null {
+  if (!loopback) return null;
+  const host = req.headers.host ?? '';
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  if (name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name)) return null;
+  return `a request for host ${JSON.stringify(host)} reached a loopback address: use http://127.0.0.1 or http://localhost`;
+}
+
 /** The answer to a browser's preflight of a cross-origin call it is allowed to make. */
 export function answerPreflight(res: http.ServerResponse, origin: string): void {
   res.writeHead(204, {

@@ -9,12 +9,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { listenHost } from '../config/schema.ts';
+import { isLoopbackListen, listenHost } from '../config/schema.ts';
 import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
-import { allowOrigin, answerPreflight, judgeOrigin, setSecurityHeaders } from './origin.ts';
+import { allowOrigin, answerPreflight, judgeOrigin, rebindingProblem, setSecurityHeaders } from './origin.ts';
 import type { PageFiles } from './page-files.ts';
 import type { PageRoutes } from './page-routes.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
@@ -64,6 +64,7 @@ export class HttpApi {
   /** With TLS: the listener that tells TLS from plain HTTP before handing the connection on. */
   readonly #front: net.Server | null;
   readonly #plain: http.Server | null;
+  #loopback = false;
 
   constructor(options: HttpApiOptions) {
     this.#opts = options;
@@ -98,6 +99,7 @@ export class HttpApi {
   /** Listens on `host:port` (port 0: any free port); resolves with the URL it serves. */
   async listen(listen: string): Promise<string> {
     const host = listenHost(listen);
+    this.#loopback = isLoopbackListen(listen);
     const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
     const listener = this.#front ?? this.#server;
     await new Promise<void>((resolve, reject) => {
@@ -142,6 +144,8 @@ export class HttpApi {
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     setSecurityHeaders(res);
     try {
+      const rebinding = rebindingProblem(req, this.#loopback);
+      if (rebinding) throw new TendError('TEND_UNAUTHORIZED', { why: rebinding });
       const origin = judgeOrigin(req, this.#opts.tls !== null, this.#opts.allowedOrigins ?? []);
       if (origin.kind === 'refused') {
         throw new TendError('TEND_UNAUTHORIZED', {

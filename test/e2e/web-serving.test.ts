@@ -95,7 +95,7 @@ test('tend up --http serves the page at /: precompressed, ETag, immutable assets
   assert.equal((await raw(`${url}/api/services`)).status, 401);
 });
 
-test('the API refuses requests from other pages unless allowed_origins lists them; nothing changes on a refusal', async (t) => {
+test('the API refuses requests from other pages unless allowed_origins lists them, and rebound host names; nothing changes on a refusal', async (t) => {
   const e = testEnv(t);
   writeFileSync(
     path.join(e.dir, 'tend.toml'),
@@ -138,6 +138,15 @@ test('the API refuses requests from other pages unless allowed_origins lists the
   const allowed = await raw(`${url}/api/services`, { headers: { ...auth, origin: 'https://ops.example' } });
   assert.equal(allowed.status, 200);
   assert.equal(allowed.headers['access-control-allow-origin'], 'https://ops.example');
+  // DNS rebinding: a hostile name resolved to this loopback address passes for the own origin
+  const rebound = await raw(`${url}/api/services`, {
+    headers: { ...auth, host: 'evil.example:80', origin: 'http://evil.example:80' },
+  });
+  assert.equal(rebound.status, 401);
+  assert.match(
+    JSON.parse(rebound.body.toString()).error.message,
+    /host "evil\.example:80" reached a loopback address/,
+  );
   // the page tend serves itself is of the API's own origin
   const own = await raw(`${url}/api/services`, { headers: { ...auth, origin: url } });
   assert.equal(own.status, 200);
