@@ -4,6 +4,7 @@
  * would otherwise be the only thing between a hostile page and a tend on localhost.
  */
 import type http from 'node:http';
+import { TendError } from '../core/errors.ts';
 
 /** What a request's `Origin` says about who sent it. */
 export type OriginVerdict =
@@ -16,7 +17,7 @@ export type OriginVerdict =
  * No `Origin`: a tool such as curl or the CLI, or a same-origin GET. The API's own origin is
  * the scheme it serves and the `Host` the browser used. Anything else must be listed.
  */
-export function judgeOrigin(
+function judgeOrigin(
   req: http.IncomingMessage,
   tls: boolean,
   allowed: readonly string[],
@@ -33,7 +34,7 @@ export function judgeOrigin(
  * resolving that host to 127.0.0.1 (DNS rebinding): its page would pass for the API's own
  * origin. Such a request is refused; the reason, or null.
  */
-export function rebindingProblem(req: http.IncomingMessage, loopback: boolean): string | null {
+function rebindingProblem(req: http.IncomingMessage, loopback: boolean): string | null {
   if (!loopback) return null;
   const host = req.headers.host ?? '';
   const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
@@ -41,8 +42,41 @@ export function rebindingProblem(req: http.IncomingMessage, loopback: boolean): 
   return `a request for host ${JSON.stringify(host)} reached a loopback address: use http://127.0.0.1 or http://localhost`;
 }
 
+export interface BrowserRules {
+  readonly tls: boolean;
+  /** The listener is on a loopback address. */
+  readonly loopback: boolean;
+  readonly allowedOrigins: readonly string[];
+}
+
+/**
+ * The browser rules, before the token is looked at: throws when the request is refused,
+ * answers an allowed preflight (true), or lets it through with CORS headers when needed.
+ */
+export function applyBrowserRules(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  rules: BrowserRules,
+): boolean {
+  const rebinding = rebindingProblem(req, rules.loopback);
+  if (rebinding) throw new TendError('TEND_UNAUTHORIZED', { why: rebinding });
+  const origin = judgeOrigin(req, rules.tls, rules.allowedOrigins);
+  if (origin.kind === 'refused') {
+    throw new TendError('TEND_UNAUTHORIZED', {
+      why: `a request from the page of ${JSON.stringify(origin.origin)} is refused: this API answers only its own page, and the origins listed in [server.http] allowed_origins`,
+    });
+  }
+  if (origin.kind !== 'allowed') return false;
+  if (req.method === 'OPTIONS') {
+    answerPreflight(res, origin.origin);
+    return true;
+  }
+  allowOrigin(res, origin.origin);
+  return false;
+}
+
 /** The answer to a browser's preflight of a cross-origin call it is allowed to make. */
-export function answerPreflight(res: http.ServerResponse, origin: string): void {
+function answerPreflight(res: http.ServerResponse, origin: string): void {
   res.writeHead(204, {
     'access-control-allow-origin': origin,
     'access-control-allow-methods': 'GET, POST, PUT, DELETE',
@@ -53,7 +87,7 @@ export function answerPreflight(res: http.ServerResponse, origin: string): void 
   res.end();
 }
 
-export function allowOrigin(res: http.ServerResponse, origin: string): void {
+function allowOrigin(res: http.ServerResponse, origin: string): void {
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
 }

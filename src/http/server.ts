@@ -14,7 +14,7 @@ import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
-import { allowOrigin, answerPreflight, judgeOrigin, rebindingProblem, setSecurityHeaders } from './origin.ts';
+import { applyBrowserRules, setSecurityHeaders } from './origin.ts';
 import type { PageFiles } from './page-files.ts';
 import type { PageRoutes } from './page-routes.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
@@ -144,18 +144,12 @@ export class HttpApi {
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     setSecurityHeaders(res);
     try {
-      const rebinding = rebindingProblem(req, this.#loopback);
-      if (rebinding) throw new TendError('TEND_UNAUTHORIZED', { why: rebinding });
-      const origin = judgeOrigin(req, this.#opts.tls !== null, this.#opts.allowedOrigins ?? []);
-      if (origin.kind === 'refused') {
-        throw new TendError('TEND_UNAUTHORIZED', {
-          why: `a request from the page of ${JSON.stringify(origin.origin)} is refused: this API answers only its own page, and the origins listed in [server.http] allowed_origins`,
-        });
-      }
-      if (origin.kind === 'allowed') {
-        if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
-        allowOrigin(res, origin.origin);
-      }
+      const rules = {
+        tls: this.#opts.tls !== null,
+        loopback: this.#loopback,
+        allowedOrigins: this.#opts.allowedOrigins ?? [],
+      };
+      if (applyBrowserRules(req, res, rules)) return;
       const pagePath = (req.url ?? '/').split('?')[0] ?? '/';
       if (this.#opts.page?.serve(req, res, pagePath)) return;
       if (!this.#authorized(req)) {
