@@ -90,6 +90,14 @@ test('tend up --http serves the page at /: precompressed, ETag, immutable assets
   const refusedBr = await raw(`${url}${script}`, { headers: { 'accept-encoding': 'br;q=0' } });
   assert.equal(refusedBr.headers['content-encoding'], undefined);
 
+  // the budget of a first load: the page, its stylesheet and the scripts it loads at once
+  const built = JSON.parse(readFileSync(path.join(String(e.env.TEND_WEB_DIR), 'tend-web.json'), 'utf8')) as {
+    files: { path: string; br: number }[];
+  };
+  const firstLoad = built.files.filter((f) => !f.path.includes('/charts-') && !f.path.endsWith('.svg'));
+  const kb = firstLoad.reduce((n, f) => n + f.br, 0) / 1024;
+  assert.ok(kb < 150, `first load ${kb.toFixed(1)} KB with brotli, within 150 KB`);
+
   assert.equal((await raw(`${url}/assets/nope-123.js`)).status, 404);
   // the page is public, the API is not
   assert.equal((await raw(`${url}/api/services`)).status, 401);
