@@ -136,8 +136,8 @@ async function measure(n: number, firstLoad: boolean): Promise<Figures> {
     // a function, not a string: the page's CSP forbids evaluating strings
     await page.waitForFunction(
       (count) =>
-        (globalThis as unknown as InPage).document.querySelectorAll('[data-service][data-state="inactive"]').length ===
-        count,
+        (globalThis as unknown as InPage).document.querySelectorAll('[data-service][data-state="inactive"]')
+          .length === count,
       n,
       { timeout: 120_000, polling: 'raf' },
     );

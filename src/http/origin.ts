@@ -17,11 +17,7 @@ export type OriginVerdict =
  * No `Origin`: a tool such as curl or the CLI, or a same-origin GET. The API's own origin is
  * the scheme it serves and the `Host` the browser used. Anything else must be listed.
  */
-function judgeOrigin(
-  req: http.IncomingMessage,
-  tls: boolean,
-  allowed: readonly string[],
-): OriginVerdict {
+function judgeOrigin(req: http.IncomingMessage, tls: boolean, allowed: readonly string[]): OriginVerdict {
   const origin = req.headers.origin;
   if (origin === undefined) return { kind: 'none' };
   const self = `${tls ? 'https' : 'http'}://${req.headers.host ?? ''}`;

@@ -15,8 +15,15 @@ export function WhyView({ name }: { name: string }) {
   const services = useObservable(live.services);
   const [why, setWhy] = useState<Why[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  // read again whenever a state changes: the answer depends on the dependencies' states too
-  const states = [...services.values()].map((s) => s.state).join();
+  // read again when the service or one of its dependencies changes state, and only then
+  const involved = new Set([
+    name,
+    ...(why ?? []).flatMap((w) => [w.name, ...w.dependencies.map((d) => d.dependency)]),
+  ]);
+  const states = [...services.values()]
+    .filter((s) => involved.has(s.name) || involved.has(s.base))
+    .map((s) => `${s.name}=${s.state}`)
+    .join();
   useEffect(() => {
     api.get<Why[]>(`/api/services/${encodeURIComponent(name)}/why`).then(
       (w) => {
