@@ -1,7 +1,4 @@
-/**
- * The web page's entry: the login form until a token is accepted, then the live dashboard.
- * A token kept in this tab's session storage is checked again before it is used.
- */
+/** The web page's entry: the login form until a token is accepted, then the live dashboard. */
 import './style.css';
 import { html } from 'htm/preact';
 import { render } from 'preact';
@@ -16,19 +13,22 @@ function Root() {
   return s ? html`<${Shell} session=${s} />` : html`<${Login} />`;
 }
 
-async function resume(): Promise<void> {
-  const token = savedToken();
-  if (!token) return;
+/**
+ * A token kept from earlier in this tab is used at once (the first screen needs no extra
+ * round trip), and checked beside it: a refused one signs out, a read-only one hides actions.
+ */
+async function resume(token: string): Promise<void> {
+  signIn(token, true);
   const answer = await Api.probe(token);
-  if (answer.ok) signIn(token, answer.canAct);
-  else signOut(answer.problem);
+  if (!answer.ok) signOut(answer.problem);
+  else if (!answer.canAct) signIn(token, false);
 }
 
 const root = document.getElementById('app');
 if (root) {
-  void resume().finally(() => {
-    // the <noscript> note goes: a running page renders only what it means to show
-    root.replaceChildren();
-    render(html`<${Root} />`, root);
-  });
+  // the <noscript> note goes: a running page renders only what it means to show
+  root.replaceChildren();
+  const token = savedToken();
+  if (token) void resume(token);
+  render(html`<${Root} />`, root);
 }

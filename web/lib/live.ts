@@ -5,6 +5,7 @@
  * that ends is opened again; an `overflow` reads everything again.
  */
 import type { Api } from './api.ts';
+import { FramedMap } from './framed-map.ts';
 import { jsonLines, pause } from './lines.ts';
 import { Observable } from './observable.ts';
 import type { EventView, ServiceView } from './types.ts';
@@ -13,14 +14,20 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 /** The events kept for the session's event log. */
 const keptEvents = 2000;
-/** The least time between two renders of what events changed. */
+/** The least time between two renders of what events changed, and the most rows per frame. */
 const minGapMs = 100;
+const rowsPerFrame = 250;
 
 export class Live {
   readonly #api: Api;
   readonly #abort = new AbortController();
+  readonly #map = new FramedMap<string, ServiceView>({
+    chunk: rowsPerFrame,
+    minGapMs,
+    afterFlush: () => this.#flushEvents(),
+  });
   /** Instance name → its view; a changed instance gets a new object, an unchanged one keeps its. */
-  readonly services = new Observable<ReadonlyMap<string, ServiceView>>(new Map());
+  readonly services = this.#map.published;
   /** The instance names in order, changed only when one comes or goes. */
   readonly names = new Observable<readonly string[]>([]);
   readonly loaded = new Observable(false);
@@ -31,24 +38,24 @@ export class Live {
   readonly jobsChanged = new Observable(0);
   /** Bumped when services are added or removed, so the graph reads again. */
   readonly shapeChanged = new Observable(0);
-  #draft: Map<string, ServiceView> | null = null;
   #pendingEvents: EventView[] = [];
-  #frame = 0;
-  #timer: ReturnType<typeof setTimeout> | 0 = 0;
-  #lastFlush = 0;
   readonly #stale = new Set<string>();
   #refreshing = false;
   #wholeList = false;
 
   constructor(api: Api) {
     this.#api = api;
+    this.services.subscribe((m) => {
+      const names = this.names.value;
+      if (names.length !== m.size || names.some((n) => !m.has(n)))
+        this.names.set([...m.keys()].sort(collate));
+    });
     void this.#run();
   }
 
   close(): void {
     this.#abort.abort();
-    cancelAnimationFrame(this.#frame);
-    clearTimeout(this.#timer);
+    this.#map.close();
   }
 
   async #run(): Promise<void> {
@@ -79,62 +86,29 @@ export class Live {
       const before = old.get(s.name);
       next.set(s.name, before && sameView(before, s) ? before : s);
     }
-    this.#draft = null;
-    this.#publish(next);
+    this.#map.replace(next);
     this.loaded.set(true);
   }
 
-  #publish(next: ReadonlyMap<string, ServiceView>): void {
-    const names = this.names.value;
-    if (names.length !== next.size || names.some((n) => !next.has(n))) {
-      this.names.set([...next.keys()].sort(collate));
-    }
-    this.services.set(next);
-  }
-
   #change(name: string, fn: (s: ServiceView) => ServiceView | null): void {
-    this.#draft ??= new Map(this.services.value);
-    const s = this.#draft.get(name);
+    const s = this.#map.get(name);
     if (!s) return;
     const next = fn(s);
-    if (next) this.#draft.set(name, next);
-    else this.#draft.delete(name);
-    this.#schedule();
+    if (next) this.#map.set(name, next);
+    else this.#map.delete(name);
   }
 
-  /**
-   * Many events make one render: at the next frame, and no sooner than `minGapMs` after the
-   * last, so a storm (a stop-all of a thousand) renders a few times, not once per frame.
-   */
-  #schedule(): void {
-    if (this.#frame || this.#timer) return;
-    const wait = this.#lastFlush + minGapMs - performance.now();
-    if (wait > 0) {
-      this.#timer = setTimeout(() => {
-        this.#timer = 0;
-        this.#schedule();
-      }, wait);
-      return;
-    }
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = 0;
-      this.#lastFlush = performance.now();
-      if (this.#draft) {
-        this.#publish(this.#draft);
-        this.#draft = null;
-      }
-      if (this.#pendingEvents.length) {
-        const all = [...this.events.value, ...this.#pendingEvents];
-        this.#pendingEvents = [];
-        this.events.set(all.length > keptEvents ? all.slice(-keptEvents) : all);
-      }
-    });
+  #flushEvents(): void {
+    if (!this.#pendingEvents.length) return;
+    const all = [...this.events.value, ...this.#pendingEvents];
+    this.#pendingEvents = [];
+    this.events.set(all.length > keptEvents ? all.slice(-keptEvents) : all);
   }
 
   #apply(e: EventView): void {
     if (e.type === 'snapshot' || e.type === 'snapshot-end') return;
     this.#pendingEvents.push(e);
-    this.#schedule();
+    this.#map.schedule();
     const f = e as Record<string, unknown>;
     switch (e.type) {
       case 'state':
@@ -189,7 +163,7 @@ export class Live {
     }
     // an instance the page does not know (scaling renames web to web:0, web:1 and emits no
     // added/removed for them): the set of instances changed, so the whole list is read
-    if (!(this.#draft ?? this.services.value).has(e.service)) this.#wholeList = true;
+    if (!this.#map.has(e.service)) this.#wholeList = true;
     this.#stale.add(e.service);
     void this.#refresh();
   }
@@ -226,16 +200,13 @@ export class Live {
   }
 
   #drop(name: string): void {
-    this.#draft ??= new Map(this.services.value);
-    if (this.#draft.delete(name)) this.#schedule();
+    this.#map.delete(name);
   }
 
   #merge(s: ServiceView): void {
-    this.#draft ??= new Map(this.services.value);
-    const before = this.#draft.get(s.name);
+    const before = this.#map.get(s.name);
     if (before && sameView(before, s)) return;
-    this.#draft.set(s.name, s);
-    this.#schedule();
+    this.#map.set(s.name, s);
   }
 }
 
