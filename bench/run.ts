@@ -145,6 +145,7 @@ function contextFor(name: string): ScenarioContext {
 
 for (const scenario of chosen) {
   for (const [name, result] of results) {
+    if (scenario.peers && !scenario.peers.includes(name)) continue;
     console.error(`${scenario.name}: ${name}…`);
     try {
       const figures = await scenario.run(contextFor(name));

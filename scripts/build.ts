@@ -1,11 +1,14 @@
 /**
  * Builds dist/: the CLI (dist/tend.js), the SDK (dist/index.js) and the script API
- * (dist/init.js) as ESM bundles, split so that `tend ls` loads only the client's code.
+ * (dist/init.js) as ESM bundles, split so that `tend ls` loads only the client's code, and
+ * the web page (dist/web/, see build-web.ts).
  * Node does not strip types inside node_modules, so an installed tend runs this output.
  */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { buildWeb } from './build-web.ts';
 
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 const outdir = values.outdir ?? 'dist';
@@ -31,3 +34,4 @@ await build({
     js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
   },
 });
+await buildWeb(path.join(outdir, 'web'));

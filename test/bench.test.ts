@@ -47,6 +47,9 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
     'soak_cpu_s_per_mline',
     'tui_key_ms_p95',
     'tui_cpu_percent',
+    'web_first_load_kb',
+    'web_tti_ms@5',
+    'web_stopall_seen_ms@10',
   ]) {
     assert.equal(typeof tend?.figures[figure], 'number', `${figure} measured`);
   }

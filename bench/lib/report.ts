@@ -45,6 +45,10 @@ const targets: Record<string, Target> = {
   // the issue's bar for `tend tui` with 1000 services and 10,000 lines/s: a key answered within 100 ms
   tui_key_ms_p95: { max: 100 },
   tui_cpu_percent: { max: 20 },
+  web_first_load_kb: { max: 150 },
+  'web_tti_ms@100': { max: 1000 },
+  // smooth: no frame of the page longer than a tenth of a second while 1000 rows change
+  'web_longest_frame_ms@1000': { max: 100 },
 };
 
 /** Figures computed from others: bring-up of 1000 over bring-up of 100 (linear means ≤ 10). */

@@ -10,6 +10,7 @@ import type { Scenario } from './scenario.ts';
 import { soak } from './soak.ts';
 import { stopall } from './stopall.ts';
 import { tui } from './tui.ts';
+import { web } from './web.ts';
 
 export const scenarios: readonly Scenario[] = [
   bringup,
@@ -21,5 +22,6 @@ export const scenarios: readonly Scenario[] = [
   cli,
   stopall,
   tui,
+  web,
   soak,
 ];

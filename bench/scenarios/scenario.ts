@@ -31,6 +31,8 @@ export interface ScenarioContext {
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** The peers it measures (tend's own features have no peer to compare); all when absent. */
+  readonly peers?: readonly string[];
   run(context: ScenarioContext): Promise<Figures>;
 }
 

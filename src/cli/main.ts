@@ -50,6 +50,7 @@ program
   .description('run the services of a config in the foreground, with their logs; Ctrl-C stops them')
   .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
   .option('--only <names>', 'run only these services (comma-separated)')
+  .option('--http <host:port>', 'serve the HTTP API and the web page there (token auth, no TLS)')
   .action(action(() => import('./commands/up.ts')));
 
 program

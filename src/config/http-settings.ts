@@ -23,6 +23,8 @@ export interface HttpSettings {
   /** Other supervisors' HTTP APIs served too, and where. */
   readonly compat: readonly 'provisr'[];
   readonly compatBasePath: string;
+  /** Browser origins, besides the API's own, whose requests are answered (CORS). */
+  readonly allowedOrigins: readonly string[];
 }
 
 export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings {
@@ -34,6 +36,7 @@ export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings 
     auth: http.auth ?? 'token',
     compat: http.compat ?? [],
     compatBasePath: http.compat_base_path ?? '/api',
+    allowedOrigins: http.allowed_origins ?? [],
     tls: !tls
       ? null
       : tls.auto_generate

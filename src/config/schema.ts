@@ -389,6 +389,30 @@ const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}
   message: 'expected "host:port", such as "127.0.0.1:8080" or "[::]:8443"',
 });
 
+/**
+ * A browser origin as the `Origin` header carries it: scheme, host and port, nothing else, so
+ * that a comparison with the header is exact.
+ */
+const webOrigin = z.string().superRefine((v, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected an origin such as "https://ops.example:8443", got ${JSON.stringify(v)}`,
+    });
+  } else if (url.origin !== v) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `an origin is scheme://host[:port] with no path or trailing slash: write ${JSON.stringify(url.origin)}, not ${JSON.stringify(v)}`,
+    });
+  }
+});
+
 export const tlsSchema = z
   .strictObject({
     cert_file: z.string().min(1).optional().describe('the certificate chain (PEM), relative to the config'),
@@ -446,6 +470,13 @@ export const httpSchema = z
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'expected a path such as "/api" or "/provisr/api"' })
       .optional()
       .describe('where the compat routes live, as provisr\'s [server] base_path ("/api")'),
+    allowed_origins: z
+      .array(webOrigin)
+      .max(100)
+      .optional()
+      .describe(
+        'browser origins (scheme://host[:port]) whose pages may call the API; requests from any other origin are refused (default: none but the page tend serves)',
+      ),
   })
   .superRefine((h, ctx) => {
     if (h.auth === 'none' && !isLoopbackListen(h.listen)) {

@@ -16,17 +16,9 @@ import {
   type RestartHistory,
 } from './restart-policy.ts';
 
-export const serviceStates = [
-  'inactive',
-  'blocked',
-  'starting',
-  'running',
-  'stopping',
-  'backoff',
-  'exited',
-  'failed',
-] as const;
-export type ServiceState = (typeof serviceStates)[number];
+import { type RestartCause, restartCauses, type ServiceState, serviceStates } from './states.ts';
+
+export { type RestartCause, restartCauses, type ServiceState, serviceStates };
 
 /** At rest: no process, and none will be started without a request (or a hold released). */
 export function isAtRest(state: ServiceState): boolean {
@@ -48,18 +40,6 @@ export function isActive(state: ServiceState): boolean {
  * inactive (stop), started again (restart), or where `landing` says (fail, hold).
  */
 export type StopIntent = 'stop' | 'restart' | 'fail' | 'hold';
-
-/** What started a spawn that is not a service's first: the label of its restart count. */
-export const restartCauses = [
-  'exit',
-  'health',
-  'memory',
-  'watch',
-  'cron',
-  'requested',
-  'dependency',
-] as const;
-export type RestartCause = (typeof restartCauses)[number];
 
 /** Where a run ends up: the restart policy's verdict, or a hold for a missing requirement. */
 export type Landing =

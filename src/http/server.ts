@@ -2,17 +2,21 @@
  * The HTTP API: a thin adapter that turns requests into protocol calls on the same dispatcher
  * as the unix socket. REST routes (routes.ts), `POST /api/rpc` (JSON-RPC, one call or a
  * batch), `POST /api/rpc/stream` (JSON-RPC lines both ways, for the remote CLI and SDK),
- * Server-Sent Events, and `/metrics`. Every request carries the bearer token unless
- * `auth = "none"` (loopback only). With TLS, plain HTTP on the port gets a clear 400.
+ * Server-Sent Events, `/metrics`, and the web page at `/`. Every API request carries the
+ * bearer token unless `auth = "none"` (loopback only), and comes from no browser page but the
+ * API's own or an allowed origin. With TLS, plain HTTP on the port gets a clear 400.
  */
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { listenHost } from '../config/schema.ts';
+import { isLoopbackListen, listenHost } from '../config/schema.ts';
 import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
+import { applyBrowserRules, setSecurityHeaders } from './origin.ts';
+import type { PageFiles } from './page-files.ts';
+import type { PageRoutes } from './page-routes.ts';
 import { provisrRoute } from './provisr.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
 import type { TlsMaterial } from './tls.ts';
@@ -28,6 +32,12 @@ export interface HttpApiOptions {
   readonly tls: TlsMaterial | null;
   /** provisr's routes (with its shapes) under this base path, or absent. */
   readonly provisrBasePath?: string | null;
+  /** Browser origins besides the API's own whose requests are answered. */
+  readonly allowedOrigins?: readonly string[];
+  /** The web page's files, served without the token (the page asks for it). */
+  readonly page?: PageFiles | null;
+  /** The page's reads beyond the protocol (definitions, stats samples). */
+  readonly pageRoutes?: PageRoutes | null;
 }
 
 /** JSON-RPC's own errors, named as stably as tend's. */
@@ -57,6 +67,7 @@ export class HttpApi {
   /** With TLS: the listener that tells TLS from plain HTTP before handing the connection on. */
   readonly #front: net.Server | null;
   readonly #plain: http.Server | null;
+  #loopback = false;
 
   constructor(options: HttpApiOptions) {
     this.#opts = options;
@@ -91,6 +102,7 @@ export class HttpApi {
   /** Listens on `host:port` (port 0: any free port); resolves with the URL it serves. */
   async listen(listen: string): Promise<string> {
     const host = listenHost(listen);
+    this.#loopback = isLoopbackListen(listen);
     const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
     const listener = this.#front ?? this.#server;
     await new Promise<void>((resolve, reject) => {
@@ -133,7 +145,16 @@ export class HttpApi {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
     try {
+      const rules = {
+        tls: this.#opts.tls !== null,
+        loopback: this.#loopback,
+        allowedOrigins: this.#opts.allowedOrigins ?? [],
+      };
+      if (applyBrowserRules(req, res, rules)) return;
+      const pagePath = (req.url ?? '/').split('?')[0] ?? '/';
+      if (this.#opts.page?.serve(req, res, pagePath)) return;
       if (!this.#authorized(req)) {
         res.setHeader('www-authenticate', 'Bearer realm="tend"');
         const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
@@ -204,6 +225,11 @@ export class HttpApi {
     res: http.ServerResponse,
   ): Promise<boolean> {
     const q = url.searchParams;
+    const page = await this.#opts.pageRoutes?.answer(method, path, url, req, res);
+    if (page) {
+      if ('json' in page) sendJson(res, 200, page.json);
+      return true;
+    }
     if (method === 'GET' && path === '/metrics') {
       const text = await this.#opts.metrics.scrape();
       res.writeHead(200, { 'content-type': this.#opts.metrics.contentType });

@@ -1,14 +1,18 @@
 /**
  * Starts the HTTP API beside a running tend (`[server.http]` or `--http`):
- * the token made on first start and shown once, the certificate loaded or generated, and the
- * listener closed with tend. A port that cannot be bound is reported; the services run on.
+ * the token made on first start and shown once, the certificate loaded or generated, the web
+ * page and its stats sampler, and the listener closed with tend. A port that cannot be bound
+ * is reported; the services run on.
  */
 import type { HttpSettings } from '../config/index.ts';
 import { TendError } from '../core/errors.ts';
 import type { Runtime } from '../daemon/runtime.ts';
 import type { ResultOf } from '../protocol/methods.ts';
 import { Metrics } from './metrics.ts';
+import { PageFiles, pageDir } from './page-files.ts';
+import { PageRoutes } from './page-routes.ts';
 import { HttpApi } from './server.ts';
+import { StatsSampler } from './stats-sampler.ts';
 import { loadTls } from './tls.ts';
 import { ensureToken, tokenFile, tokenSource } from './token.ts';
 
@@ -39,12 +43,21 @@ export async function serveHttp(
       jobs: () => call(runtime, 'job.list'),
       cron: () => call(runtime, 'cron.list'),
     });
+    const sampler = new StatsSampler({ read: () => call(runtime, 'service.stats') });
+    const pageRoutes = new PageRoutes({
+      dispatcher: runtime.dispatcher,
+      sampler,
+      definition: (base) => runtime.sup.spec(base),
+    });
     const api = new HttpApi({
       dispatcher: runtime.dispatcher,
       metrics,
       token,
       tls,
       provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
+      allowedOrigins: settings.allowedOrigins,
+      page: new PageFiles(pageDir()),
+      pageRoutes,
     });
     const url = await api.listen(settings.listen);
     runtime.onClose(() => api.close());

@@ -4,8 +4,8 @@
  * help and `rpc.discover` (OpenRPC) are generated from it. Names are `area.verb`.
  */
 import { z } from 'zod';
-import { restartCauses, serviceStates } from '../core/lifecycle.ts';
 import { selectorProblem } from '../core/names.ts';
+import { restartCauses, serviceStates } from '../core/states.ts';
 
 const name = z
   .string()

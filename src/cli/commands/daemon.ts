@@ -8,9 +8,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitForTend } from '../../client/wait-for-tend.ts';
-import { httpSettingsOf } from '../../config/http-settings.ts';
-import type { HttpSettings } from '../../config/index.ts';
-import { httpSchema } from '../../config/schema.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
@@ -19,7 +16,7 @@ import type { Cli } from '../context.ts';
 import { execForLongRun } from '../long-running.ts';
 import { handleModeSignals } from '../mode-signals.ts';
 import { makeLogger } from '../output/logger.ts';
-import { serveHttpIfConfigured } from '../serve-http.ts';
+import { httpOptionSettings, serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
 export async function run(
@@ -59,15 +56,6 @@ export async function run(
   rmSync(home.pidFile, { force: true });
   logger.log('info', 'tend daemon stopped', { code });
   return code;
-}
-
-/** `--http host:port`: the HTTP API with a token and no TLS, checked as the config's `listen` is. */
-function httpOptionSettings(listen: string): HttpSettings {
-  const parsed = httpSchema.safeParse({ listen });
-  if (!parsed.success) {
-    throw new TendError('TEND_USAGE', { message: `--http: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
-  }
-  return httpSettingsOf(parsed.data, process.cwd());
 }
 
 /** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */

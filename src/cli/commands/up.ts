@@ -1,7 +1,8 @@
 /**
  * `tend up [config]`: the stack in the foreground. Ctrl-C or SIGTERM stops every service
  * gracefully (reverse order of start); a second Ctrl-C kills them at once. Exits 0 after a
- * clean stop, 1 when a critical service failed. Also serves .tend/tend.sock for other terminals.
+ * clean stop, 1 when a critical service failed. Also serves .tend/tend.sock for other terminals,
+ * and with `--http` the HTTP API and its web page.
  */
 import path from 'node:path';
 import { findConfig } from '../../config/index.ts';
@@ -11,12 +12,17 @@ import type { Cli } from '../context.ts';
 import { execForLongRun } from '../long-running.ts';
 import { handleModeSignals } from '../mode-signals.ts';
 import { UpPrinter } from '../output/up-printer.ts';
-import { serveHttpIfConfigured } from '../serve-http.ts';
+import { httpOptionSettings, serveHttpIfConfigured } from '../serve-http.ts';
 import { version } from '../version.ts';
 
-export async function run(cli: Cli, configArg: string | undefined, opts: { only?: string }): Promise<number> {
+export async function run(
+  cli: Cli,
+  configArg: string | undefined,
+  opts: { only?: string; http?: string },
+): Promise<number> {
   const configPath = configArg ? path.resolve(configArg) : findConfig(process.cwd());
   execForLongRun({ heap: false });
+  const httpOption = opts.http === undefined ? null : httpOptionSettings(opts.http);
   const home = layout(cli.options.home ?? projectHomeDir(path.dirname(configPath)));
   const only = opts.only
     ?.split(',')
@@ -37,7 +43,7 @@ export async function run(cli: Cli, configArg: string | undefined, opts: { only?
     attach: (sup, services) => p.attach(sup, services),
   });
   p.tend(`control socket: ${home.socket}`);
-  await serveHttpIfConfigured(runtime, runtime.http, (level, m) => p.tend(m, level !== 'info'));
+  await serveHttpIfConfigured(runtime, httpOption ?? runtime.http, (level, m) => p.tend(m, level !== 'info'));
 
   let stops = 0;
   const unhandle = handleModeSignals(
