@@ -16,7 +16,7 @@ export function tempDir(t: TestContext | { after(fn: () => void): void }, prefix
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  { timeoutMs = 10_000, everyMs = 10 } = {},
+  { timeoutMs = 30_000, everyMs = 10 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
