@@ -59,7 +59,7 @@ describe('dependencies', () => {
     await sup.waitFor(['web'], ['failed'], { timeoutMs: 5000 });
     assert.ok(!events.some((e) => e.type === 'spawn' && e.service === 'web'));
     const [why] = sup.why('web');
-    assert.match(why!.reason, /^dependency migrate failed: migrate is failed \(exited with code 1/);
+    assert.match(why!.reason, /^dependency migrate failed: exited with code 1/);
     assert.equal(why?.dependencies[0]?.verdict, 'failed');
   });
 
@@ -98,7 +98,7 @@ describe('dependencies', () => {
     const reason = sup.why('a')[0]!.reason;
     assert.match(
       reason,
-      /^dependency b failed: .*b is failed \(dependency c failed: .*c is failed \(exited with code 2/,
+      /^dependency b failed; root cause: c exited with code 2/,
     );
   });
 

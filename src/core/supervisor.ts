@@ -671,7 +671,19 @@ export class Supervisor {
       reason: r.reason,
       ran: r.lastExit !== null,
       leaving: this.#leaving.has(r),
+      root: this.#rootCause(r, 0),
     };
+  }
+
+  /** What a held service waits on, down to the service whose own failure or stop it is. */
+  #rootCause(r: ServiceRunner, depth: number): string {
+    const own = `${r.name} ${r.state === 'failed' ? r.reason : `is ${r.state} (${r.reason})`}`;
+    if (!r.held || depth > 32) return own;
+    for (const dep of Object.keys(r.spec.requires)) {
+      const down = (this.#runners.get(dep) ?? []).find((x) => x.state === 'failed' || x.state === 'inactive');
+      if (down) return this.#rootCause(down, depth + 1);
+    }
+    return own;
   }
 
   /**
