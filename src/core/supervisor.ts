@@ -724,7 +724,9 @@ export class Supervisor {
     const changed = this.#byInstance.get(e.service);
     if (!changed) return;
     if (isAtRest(changed.state) || changed.state === 'stopping') this.#leaving.delete(changed);
-    if (changed.state === 'blocked') this.#evaluate(changed);
+    // one that starts waiting, or lands held, looks at its dependencies at once: they may
+    // have come back while it was stopping (a requirement restarted faster than it stopped)
+    if (changed.state === 'blocked' || changed.held) this.#evaluate(changed);
     for (const d of this.#dependents.get(changed.spec.name) ?? []) {
       for (const r of this.#runners.get(d) ?? []) this.#evaluate(r);
     }

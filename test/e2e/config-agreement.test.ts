@@ -15,7 +15,7 @@ import { layout } from '../../src/daemon/home.ts';
 import { startRuntime } from '../../src/daemon/runtime.ts';
 import { spawnTend, tend, testEnv } from '../cli.ts';
 import { FakeDriver } from '../fake-driver.ts';
-import { tempDir, waitFor } from '../helpers.ts';
+import { memoryTempDir, tempDir, waitFor } from '../helpers.ts';
 
 interface Service {
   name: string;
@@ -121,7 +121,7 @@ async function checkResult(file: string): Promise<string | null> {
 }
 
 test('tend config check and a bring-up agree on 200 generated configs, valid and invalid', async (t) => {
-  const dir = tempDir(t);
+  const dir = memoryTempDir(t);
   let n = 0;
   let refused = 0;
   await fc.assert(
