@@ -11,7 +11,10 @@ import type { RunResult } from '../bench/lib/report.ts';
 import { root } from './cli.ts';
 import { tempDir } from './helpers.ts';
 
-test('npm run bench --quick measures every scenario for tend and writes the JSON and the table', async (t) => {
+// a whole (quick) run of every scenario: longer than the suite's default limit on a loaded machine
+test('npm run bench --quick measures every scenario for tend and writes the JSON and the table', {
+  timeout: 600_000,
+}, async (t) => {
   const out = tempDir(t);
   const table = path.join(out, 'RESULTS.md');
   const child = spawn(
@@ -45,6 +48,10 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
     'status_ms_p50',
     'stopall_ms',
     'soak_cpu_s_per_mline',
+    'baseline_node_rss_mb',
+    'baseline_writer_mb_s',
+    'event_ms_p50',
+    'event_ms_p99',
     'tui_key_ms_p95',
     'tui_cpu_percent',
     'web_first_load_kb',
@@ -58,7 +65,9 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
   assert.match(readFileSync(table, 'utf8'), /^\| figure \| tend \|/m);
 });
 
-test('the runit and s6 peers measure what they can (bring-up, memory, restart, logs, status, stop-all)', async (t) => {
+test('the runit and s6 peers measure what they can (bring-up, memory, restart, logs, status, stop-all)', {
+  timeout: 600_000,
+}, async (t) => {
   const { hasCommand } = await import('../bench/peers/peer.ts');
   const missing = ['runsvdir', 's6-svscan'].filter((c) => !hasCommand(c));
   // installed by .ci/run on a fresh machine; elsewhere the reason is given, never a silent pass

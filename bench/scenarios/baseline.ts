@@ -21,7 +21,7 @@ export const baseline: Scenario = {
     await sleep(1000);
     const nodeRss = rssMb(idle.pid ? [idle.pid] : []);
     idle.kill('SIGKILL');
-    const starts = Array.from({ length: 20 }, () => {
+    const starts = Array.from({ length: Math.max(5, Math.min(20, options.trials)) }, () => {
       const t0 = now();
       spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
       return now() - t0;

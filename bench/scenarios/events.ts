@@ -30,7 +30,7 @@ export const events: Scenario = {
       })();
       await sleep(200);
       const times: number[] = [];
-      const trials = Math.max(20, options.trials * 4);
+      const trials = options.trials * 4;
       for (let i = 0; i < trials; i++) {
         const victim = sleeperPids(peer)[i % options.n];
         if (!victim) continue;
