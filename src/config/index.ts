@@ -14,7 +14,7 @@ import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import { configError, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
-import { type Format, formatOf, parseText } from './parse.ts';
+import { type Format, formatOf, loadParsers, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
 import { cronSpecsOf, jobSpecsOf, setIssues, specsOf, validateConfig } from './validate.ts';
 
@@ -41,6 +41,7 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   let data: unknown;
   let locate: Locator | null = null;
   const format = formatOf(abs);
+  await loadParsers([format, ...serviceDirFormats(dir)]);
   if (format) {
     const parsed = parseText(readText(abs), format, abs);
     data = parsed.data;
@@ -92,6 +93,12 @@ async function importConfig(file: string): Promise<unknown> {
       issues: [{ file, line: null, column: null, path: '', message }],
     });
   }
+}
+
+/** The formats of the files in the `services/` folder beside the config. */
+function serviceDirFormats(dir: string): (Format | null)[] {
+  const sdir = path.join(dir, 'services');
+  return existsSync(sdir) ? readdirSync(sdir).map((entry) => formatOf(path.join(sdir, entry))) : [];
 }
 
 /** The services the `services/` folder beside the config defines, by file name. */
@@ -146,12 +153,13 @@ function serviceDir(
  * the fields: how the services fit with the ones already running is for the tend they go to,
  * and `relocate` puts its answer back at file:line:col.
  */
-export function parseServicesFragment(
+export async function parseServicesFragment(
   text: string,
   file: string,
   baseDir: string,
-): { specs: ServiceSpec[]; relocate: (error: unknown) => unknown } {
+): Promise<{ specs: ServiceSpec[]; relocate: (error: unknown) => unknown }> {
   const format: Format = formatOf(file) ?? 'toml';
+  await loadParsers([format]);
   const parsed = parseText(text, format, file);
   const specs = specsOf(validateConfig(parsed.data, file, parsed.locate), baseDir, file);
   return { specs, relocate: (error) => relocateIssues(error, file, parsed.locate) };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnvFile } from '../../config/env-file.ts';
 import { findConfig } from '../../config/index.ts';
-import { formatOf, parseText } from '../../config/parse.ts';
+import { formatOf, loadParsers, parseText } from '../../config/parse.ts';
 import type { Config, ServiceConfig } from '../../config/schema.ts';
 import { validateConfig } from '../../config/validate.ts';
 import { commandArgv } from '../../core/service-spec.ts';
@@ -18,6 +18,7 @@ export type HookConfig = NonNullable<NonNullable<ServiceConfig['hooks']>['pre_st
 export async function readConfig(file?: string): Promise<{ file: string; dir: string; config: Config }> {
   const abs = file ? path.resolve(file) : findConfig(process.cwd());
   const format = formatOf(abs);
+  await loadParsers([format]);
   let data: unknown;
   let locate = null;
   if (format) {
