@@ -18,6 +18,7 @@ import {
 } from './dependencies.ts';
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
+import { assignmentProblems, type HandleTable, type ResolvedFds } from './handles.ts';
 import { resolveIdentity } from './identity.ts';
 import { isAtRest, type RestartCause, type ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName, splitInstanceName } from './names.ts';
@@ -75,7 +76,11 @@ export interface SupervisorOptions {
    * time: their services are adopted instead of started again.
    */
   readonly adoptable?: ReadonlyMap<string, AdoptableProcess>;
+  /** The named handles services' `fds` and `sockets` refer to; without it, none may. */
+  readonly handles?: HandleTable;
 }
+
+const noFds: ResolvedFds = { fds: [], control: null, release: () => {} };
 
 /** A process a previous tend (or image) left running, or with pid 0 only its counters. */
 export interface AdoptableProcess extends CarriedCounters {
@@ -131,6 +136,7 @@ export class Supervisor {
   readonly #driver: ProcessDriver;
   readonly #host: Omit<RunnerHost, 'awaiting'>;
   readonly #adoptable: Map<string, AdoptableProcess>;
+  readonly #handles: HandleTable | null;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
   readonly #runners = new Map<string, ServiceRunner[]>();
@@ -159,6 +165,7 @@ export class Supervisor {
     this.clock = options.clock ?? systemClock;
     this.#driver = options.driver ?? realProcesses;
     this.#adoptable = new Map(options.adoptable ?? []);
+    this.#handles = options.handles ?? null;
     this.#host = {
       clock: this.clock,
       driver: this.#driver,
@@ -166,7 +173,16 @@ export class Supervisor {
       drainPipe: options.drainPipe ?? (() => null),
       readTail: options.readTail ?? (() => Buffer.alloc(0)),
       everyLineWanted: options.everyLineWanted ?? (() => true),
-      attachController: options.attachController ?? ((_s, _f, io) => io.output.end()),
+      attachController:
+        options.attachController ??
+        ((_s, _f, io) => {
+          if ('output' in io) io.output.end();
+        }),
+      resolveFds: (service, fds) => {
+        if (fds.length === 0) return noFds;
+        if (!this.#handles) throw new TendError('TEND_FD_NOT_FOUND', { name: fds[0]?.handle, service });
+        return this.#handles.resolve(service, fds);
+      },
       baseEnv: options.env ?? process.env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),
@@ -222,9 +238,22 @@ export class Supervisor {
       // in a config's bring-up it fails on its own when it starts (as supervisord's does), and
       // the rest of the config runs: what config check accepts elsewhere runs here too
       if (!bringUp) resolveIdentity(spec);
+      // a config's handles were checked with it; what arrives at run time meets the live table
+      if (!bringUp) this.assertFds(spec);
     }
     const next = [...this.specs().filter((s) => !replaced.has(s.name)), ...specs];
     assertSet(next, new Set(specs.map((s) => s.name)));
+  }
+
+  /** Refuses a service whose fds name unknown handles, or handles of the wrong direction. */
+  assertFds(spec: ServiceSpec): void {
+    const problems = assignmentProblems(spec, (name) => this.#handles?.shape(name));
+    const [first] = problems;
+    if (!first) return;
+    const why = problems.map((p) => `${p.at.join('.')}: ${p.message}`).join('; ');
+    if (problems.every((p) => p.message.startsWith('unknown handle')))
+      throw new TendError('TEND_FD_NOT_FOUND', { name: first.handle, service: spec.name });
+    throw new TendError('TEND_FD_INVALID', { service: spec.name, why });
   }
 
   #addUnchecked(specs: readonly ServiceSpec[], start: boolean): ServiceStatus[] {

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type HttpSettings, loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import { CronJobs, type CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import { HandleTable } from '../core/handles.ts';
 import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
@@ -23,6 +24,7 @@ import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
 import { CronState } from './cron-state.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { HandleState, openAll, type PassedState } from './handle-state.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
@@ -52,6 +54,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   readonly sup: Supervisor;
+  readonly handles: HandleTable;
   readonly logs: LogHub;
   readonly home: HomeLayout;
   /** The protocol's dispatch, for other transports (HTTP) to serve. */
@@ -103,9 +106,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
     }
   }
+  // handles first: what a hot restart passed is taken back, then the config's are opened
+  const handles = new HandleTable();
+  const handleState = new HandleState(home.stateDir);
+  const passed: PassedState | null = hotRestarted ? handleState.takePassed() : null;
+  const lostHandles = passed ? handles.adoptPassed(passed.handles, new Map(passed.decls)) : [];
+  await openAll(handles, config?.fds ?? new Map(), 'config', (name, e) => {
+    const implicit = name.startsWith('on_demand.');
+    const at = implicit
+      ? ['services', name.slice('on_demand.'.length), 'on_demand', 'listen']
+      : ['fds', name, String(e.data.field ?? 'type')];
+    return config?.issueAt(at, e.message) ?? e;
+  });
+  if (options.persist) {
+    const saved = new Map(Object.entries(handleState.loadDeclared()));
+    for (const [name, decl] of saved) {
+      await openAll(handles, new Map([[name, decl]]), 'runtime', (_n, e) => e).catch((e: unknown) => {
+        if (e instanceof TendError) options.warn?.(e);
+      });
+    }
+  }
   // the hub exists before the supervisor: services' pipes drain straight into its files
   let hub: LogHub | null = null;
   const sup = new Supervisor({
+    handles,
     ...(options.driver ? { driver: options.driver } : {}),
     pipeDir: path.join(home.stateDir, 'pipes'),
     adoptable: orphans,
@@ -115,6 +139,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
     attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),
   });
+  for (const name of lostHandles)
+    options.warn?.(new TendError('TEND_FD_OPEN_FAILED', { name, why: 'it did not survive the hot restart' }));
+  handles.onChange((c) =>
+    sup.events.emit(
+      c.change === 'open'
+        ? {
+            type: 'fd',
+            service: '',
+            name: c.handle.name,
+            state: 'open',
+            kind: c.handle.kind,
+            detail: c.handle.detail,
+            at: Date.now(),
+          }
+        : {
+            type: 'fd',
+            service: '',
+            name: c.name,
+            state: 'closed',
+            kind: null,
+            detail: null,
+            at: Date.now(),
+          },
+    ),
+  );
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
       const status = sup.status(e.service)[0];
@@ -183,6 +232,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       try {
         assertValidName(spec.name);
         resolveIdentity(spec);
+        sup.assertFds(spec);
       } catch (e) {
         bad.set(spec.name, e instanceof Error ? e.message : String(e));
       }
@@ -266,6 +316,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await runClosers();
       await server.close();
       await logs.close();
+      handles.closeAll();
       resolveDone(code);
     })();
   }
@@ -289,11 +340,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.flushed();
       runState.replace(switchRecords(sup));
-      process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-        ...process.env,
-        // the new image must not run the config's jobs again: they ran when tend first started
-        [hotRestartMark]: '1',
+      // the handles cross the execve as plain fds; the new image checks each before taking it
+      handleState.writePassed({
+        handles: handles.passAcrossExec(),
+        decls: [...handles.declarations()],
+        exitGuard: null,
+        execOnExit: null,
+        signals: {},
       });
+      try {
+        process.execve?.(
+          process.execPath,
+          [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+          {
+            ...process.env,
+            // the new image must not run the config's jobs again: they ran when tend first started
+            [hotRestartMark]: '1',
+          },
+        );
+      } catch (e) {
+        handles.keepFromExec();
+        throw e;
+      }
     })();
   }
 
@@ -324,6 +392,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     sup,
+    handles,
     logs,
     home,
     dispatcher: server.dispatcher,
