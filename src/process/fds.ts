@@ -281,5 +281,10 @@ export function spawnSafeFds(fds: readonly ChildFd[]): { fds: ChildFd[]; release
     }
     copies.push({ target: f.target, fd: copy });
   }
-  return { fds: copies, release: () => copies.forEach((c) => closeQuietly(c.fd)) };
+  return {
+    fds: copies,
+    release: () => {
+      for (const c of copies) closeQuietly(c.fd);
+    },
+  };
 }
