@@ -202,6 +202,14 @@ export function serviceSpecFromObject(name: string, definition: unknown, baseDir
   return spec;
 }
 
+/** Validates one handle given as an object (an RPC call); paths read `fds.NAME.field`. */
+export function handleDeclFromObject(name: string, definition: unknown, baseDir: string): HandleDecl {
+  const config = validateConfig({ fds: { [name]: definition } }, `handle "${name}"`, null);
+  const decl = declsOf(config, baseDir).get(name);
+  if (!decl) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
+  return decl;
+}
+
 /** Validates one cron job given as an object (an RPC call); paths read `cron.NAME.field`. */
 export function cronSpecFromObject(name: string, definition: unknown, baseDir: string): CronSpec {
   const config = validateConfig({ cron: { [name]: definition } }, `cron job "${name}"`, null);

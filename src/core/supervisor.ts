@@ -8,6 +8,7 @@
  */
 
 import type { LogLine } from '../logs/log-line.ts';
+import { closeQuietly } from '../native/fds.ts';
 import { type Clock, systemClock } from './clock.ts';
 import {
   type DependencyStatus,
@@ -36,6 +37,7 @@ import { isGlob, matchPattern } from './selection.ts';
 import {
   type CarriedCounters,
   type ControllerPipes,
+  type ControllerSocket,
   type HealthTally,
   type LastExit,
   type RestartTally,
@@ -70,7 +72,11 @@ export interface SupervisorOptions {
    */
   readonly everyLineWanted?: (service: string) => boolean;
   /** Connects a controller (a service with `controller`) to the control protocol; without it, its pipes are closed. */
-  readonly attachController?: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
+  readonly attachController?: (
+    service: string,
+    format: 'tsv' | 'json',
+    io: ControllerPipes | ControllerSocket,
+  ) => void;
   /**
    * Processes a previous tend started, by instance name, found alive with the same start
    * time: their services are adopted instead of started again.
@@ -177,6 +183,7 @@ export class Supervisor {
         options.attachController ??
         ((_s, _f, io) => {
           if ('output' in io) io.output.end();
+          else closeQuietly(io.socket);
         }),
       resolveFds: (service, fds) => {
         if (fds.length === 0) return noFds;
@@ -302,12 +309,24 @@ export class Supervisor {
     return added.map((r) => this.#status(r));
   }
 
-  /** Replaces a definition; instances that were active restart with the new one. */
-  update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+  /**
+   * Replaces a definition; instances that were active restart with the new one, unless
+   * `restart` is false: then they run on, and the definition applies from their next start.
+   */
+  update(spec: ServiceSpec, options: WaitOptions & { restart?: boolean } = {}): Promise<ServiceStatus[]> {
     const asked = this.#stopsAsked.get(spec.name) ?? 0;
     return this.#serially(async () => {
       this.spec(spec.name);
       this.check([spec], { replacing: [spec.name] });
+      if (options.restart === false) {
+        const old = this.spec(spec.name);
+        if (old.instances === spec.instances) {
+          this.#specs.set(spec.name, spec);
+          for (const r of this.#runners.get(spec.name) ?? []) r.spec = spec;
+          this.#reindex();
+          return this.status(spec.name);
+        }
+      }
       return this.#updateUnchecked(spec, options, asked);
     });
   }

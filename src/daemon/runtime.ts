@@ -22,14 +22,17 @@ import { LogHub } from '../logs/log-hub.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
+import { openControlSocket } from './controller-socket.ts';
 import { CronState } from './cron-state.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { ExitControl, type ExitHooks } from './exit-control.ts';
 import { HandleState, openAll, type PassedState } from './handle-state.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
+import { SignalCounts } from './signal-counts.ts';
 
 export interface RuntimeOptions {
   readonly home: HomeLayout;
@@ -48,6 +51,9 @@ export interface RuntimeOptions {
   readonly warn?: (error: TendError) => void;
   /** With `--exit-guard`: the code a shutdown request must carry. */
   readonly exitGuard?: number | null;
+  /** `--exec-on-exit`, and how the CLI carries out the exit settings changed at run time. */
+  readonly execOnExit?: readonly string[] | null;
+  readonly exitHooks?: ExitHooks;
   /** How services' processes are run; the real driver unless a test gives its own. */
   readonly driver?: ProcessDriver;
 }
@@ -55,6 +61,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   readonly sup: Supervisor;
   readonly handles: HandleTable;
+  /** Signals tend received, counted for controllers (the modes report each one here). */
+  readonly signals: SignalCounts;
   readonly logs: LogHub;
   readonly home: HomeLayout;
   /** The protocol's dispatch, for other transports (HTTP) to serve. */
@@ -137,8 +145,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     readTail: (service, stream, maxBytes) => hub?.readTail(service, stream, maxBytes) ?? Buffer.alloc(0),
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
-    attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),
+    attachController: (_service, format, io) => {
+      if ('output' in io) return server?.dispatcher.serveController(io, format);
+      const control = openControlSocket(io.socket);
+      if (control) server?.dispatcher.serveController(control, format);
+    },
   });
+  const signals = new SignalCounts((e) => sup.events.emit(e));
+  const exit = new ExitControl(
+    { guard: options.exitGuard ?? null, execOnExit: options.execOnExit ?? null },
+    options.exitHooks ?? { setExecOnExit: () => {}, setGuarded: () => {} },
+  );
+  if (passed) {
+    // what was set at run time outlives the old image
+    signals.restore(passed.signals);
+    if (passed.exitGuard !== exit.guard) {
+      if (passed.exitGuard === null) exit.setGuard(false, exit.guard ?? 0);
+      else exit.setGuard(true, passed.exitGuard);
+    }
+    exit.setExecOnExit(passed.execOnExit);
+  }
   for (const name of lostHandles)
     options.warn?.(new TendError('TEND_FD_OPEN_FAILED', { name, why: 'it did not survive the hot restart' }));
   handles.onChange((c) =>
@@ -267,7 +293,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       groups: () => groups,
       shutdown: (code) => shutdown(code),
       hotRestart,
-      exitGuard: options.exitGuard ?? null,
+      fd: {
+        sup,
+        handles,
+        handleState,
+        store,
+        baseDir,
+        signals,
+        exit,
+        proxies: () => [],
+      },
     }),
   });
   const savedNames = new Set(savedSpecs.map((s) => s.name));
@@ -344,9 +379,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       handleState.writePassed({
         handles: handles.passAcrossExec(),
         decls: [...handles.declarations()],
-        exitGuard: null,
-        execOnExit: null,
-        signals: {},
+        exitGuard: exit.guard,
+        execOnExit: exit.execOnExit,
+        signals: signals.snapshot(),
       });
       try {
         process.execve?.(
@@ -393,6 +428,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     sup,
     handles,
+    signals,
     logs,
     home,
     dispatcher: server.dispatcher,
