@@ -31,7 +31,7 @@ export function execOnExit(command: string[]): void {
 
 /** The command of exec-on-exit, or null; set from the command line or at run time. */
 export function setExecOnExit(command: readonly string[] | null): void {
-  policy.execOnExit = command && command.length ? [...command] : null;
+  policy.execOnExit = command?.length ? [...command] : null;
   if (!policy.execOnExit || exitHandlerInstalled) return;
   exitHandlerInstalled = true;
   process.on('exit', (code) => execInto(code));

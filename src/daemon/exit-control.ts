@@ -42,7 +42,7 @@ export class ExitControl {
   }
 
   setExecOnExit(args: readonly string[] | null): void {
-    this.#execOnExit = args && args.length ? [...args] : null;
+    this.#execOnExit = args?.length ? [...args] : null;
     this.#hooks.setExecOnExit(this.#execOnExit);
   }
 }

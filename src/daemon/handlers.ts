@@ -320,16 +320,14 @@ export function makeHandlers(api: DaemonApi): Handlers {
       // daemonproxy's statedump: every state again, so a controller can get back in sync
       const at = Date.now();
       const events: EventView[] = [
-        ...sup
-          .list()
-          .map((s) => ({
-            type: 'snapshot' as const,
-            service: s.name,
-            at,
-            state: s.state,
-            pid: s.pid,
-            reason: s.reason,
-          })),
+        ...sup.list().map((s) => ({
+          type: 'snapshot' as const,
+          service: s.name,
+          at,
+          state: s.state,
+          pid: s.pid,
+          reason: s.reason,
+        })),
         ...api.fd.handles.list().map((h) => ({
           type: 'fd' as const,
           service: '',
