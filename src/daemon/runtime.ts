@@ -29,6 +29,7 @@ import { ExitControl, type ExitHooks } from './exit-control.ts';
 import { HandleState, openAll, type PassedState } from './handle-state.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
+import { OnDemandProxies } from './proxy.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
@@ -301,7 +302,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         baseDir,
         signals,
         exit,
-        proxies: () => [],
+        proxies: (name) => proxies.status(name),
       },
     }),
   });
@@ -319,7 +320,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
+  const proxies = new OnDemandProxies(sup, handles);
+  closers.push(() => proxies.close());
   sup.addAll(bringUp, { bringUp: true });
+  proxies.sync();
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the
