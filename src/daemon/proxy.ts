@@ -18,7 +18,7 @@ import type { ProxyView } from '../protocol/fd-methods.ts';
 /** How soon a refused connection to a backend that is starting is tried again. */
 const retryMs = 25;
 
-class Proxy {
+class ServiceProxy {
   readonly service: string;
   readonly spec: OnDemandSpec;
   readonly #sup: Supervisor;
@@ -222,7 +222,7 @@ class Proxy {
 export class OnDemandProxies {
   readonly #sup: Supervisor;
   readonly #handles: HandleTable;
-  readonly #proxies = new Map<string, Proxy>();
+  readonly #proxies = new Map<string, ServiceProxy>();
 
   constructor(sup: Supervisor, handles: HandleTable) {
     this.#sup = sup;
@@ -246,7 +246,7 @@ export class OnDemandProxies {
     }
     for (const [name, spec] of specs) {
       if (this.#proxies.has(name)) continue;
-      const p = new Proxy(name, spec, this.#sup, this.#handles);
+      const p = new ServiceProxy(name, spec, this.#sup, this.#handles);
       if (p.open()) this.#proxies.set(name, p);
     }
   }
