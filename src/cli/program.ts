@@ -58,6 +58,7 @@ program
   .argument('[config]', 'config file with services to start')
   .option('-d, --detach', 'detach from the terminal and write a PID file')
   .option('--http <host:port>', 'serve the HTTP API there (token auth, no TLS); overrides [server.http]')
+  .option('--exit-guard <code>', 'exit only on a shutdown request carrying this code (as tend init)')
   .action(action(() => import('./commands/daemon.ts')));
 
 program
@@ -332,6 +333,39 @@ context
   .description('forget a context')
   .argument('<name>')
   .action(action(async () => ({ run: (await import('./commands/context.ts')).rm })));
+
+// named handles and on-demand proxies (docs/fds.md)
+const fd = program.command('fd').description('named handles tend holds for services: ls, add, rm, send');
+fd.command('ls')
+  .description('every handle, what it is and the services that use it')
+  .action(action(async () => ({ run: (await import('./commands/fd.ts')).ls })));
+fd.command('add')
+  .description('open a handle: NAME pipe | null | file PATH | socket tcp://HOST:PORT|udp://…|unix:///PATH')
+  .argument('<name>')
+  .argument('<type>', 'pipe, file, socket or null')
+  .argument('[target]', 'the path (file) or address (socket)')
+  .option('--mode <mode>', 'file: read, write, append, create, truncate (comma-separated); unix socket: 0660')
+  .option('--owner <user[:group]>', "a unix socket's owner")
+  .option('--backlog <n>', "a socket's listen queue (4096)")
+  .action(action(async () => ({ run: (await import('./commands/fd.ts')).add })));
+fd.command('rm')
+  .description(
+    'close handles (a pipe by its declared name closes both ends); refused while a service names one',
+  )
+  .argument('<names...>')
+  .action(action(async () => ({ run: (await import('./commands/fd.ts')).rm })));
+fd.command('send')
+  .description('from a controller: hand tend one of its fds as handle NAME (fd.take over the control socket)')
+  .argument('<name>')
+  .argument('<fd>')
+  .option('--via <fd>', 'the control socket (default: $TEND_CONTROL_FD)')
+  .action(action(async () => ({ run: (await import('./commands/fd.ts')).send })));
+program
+  .command('proxy')
+  .description('on-demand services: proxy ls [NAME]')
+  .command('ls')
+  .argument('[name]')
+  .action(action(async () => ({ run: (await import('./commands/proxy.ts')).ls })));
 
 const system = program.command('system').description('tend itself');
 system

@@ -8,9 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { HandleDecl } from '../core/handles.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
+import { declsOf, fdIssues, shapesOf } from './fds-check.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import { configError, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
@@ -32,6 +34,10 @@ export interface LoadedConfig {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** `[server.http]`, or null when the HTTP API is off. */
   readonly http: HttpSettings | null;
+  /** `[fds.NAME]`, and the socket of each on_demand `listen` address. */
+  readonly fds: ReadonlyMap<string, HandleDecl>;
+  /** A problem found later (a handle that cannot be opened) as a located config error. */
+  issueAt(path: readonly PropertyKey[], message: string): TendError;
 }
 
 /** Loads the config at `file`, or the nearest one upwards from `cwd`. */
@@ -56,12 +62,15 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   // the set as a whole, whatever order its services were written in, and in whichever file
   const inDir = new Map(fromDir.map((d) => [d.spec.name, d]));
   const where = (name: string) => inDir.get(name) ?? { file: abs, locate };
-  const problems = setIssues(services, where);
+  const fds = declsOf(config, dir);
+  const problems = [...setIssues(services, where), ...fdIssues(services, shapesOf(fds), where)];
   if (problems.length > 0) throw configError(abs, problems);
   return {
     file: abs,
     dir,
     services,
+    fds,
+    issueAt: (p, message) => configError(abs, toConfigIssues(abs, locate, [{ path: [...p], message }])),
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
     jobs: jobSpecsOf(config, dir),
     cron: cronSpecsOf(config, dir),
@@ -199,6 +208,14 @@ export function serviceSpecFromObject(name: string, definition: unknown, baseDir
   const [spec] = specsOf(config, baseDir, `service "${name}"`);
   if (!spec) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
   return spec;
+}
+
+/** Validates one handle given as an object (an RPC call); paths read `fds.NAME.field`. */
+export function handleDeclFromObject(name: string, definition: unknown, baseDir: string): HandleDecl {
+  const config = validateConfig({ fds: { [name]: definition } }, `handle "${name}"`, null);
+  const decl = declsOf(config, baseDir).get(name);
+  if (!decl) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
+  return decl;
 }
 
 /** Validates one cron job given as an object (an RPC call); paths read `cron.NAME.field`. */

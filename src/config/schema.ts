@@ -8,6 +8,7 @@ import { nameProblem } from '../core/names.ts';
 import { parseSchedule } from '../core/schedule.ts';
 import { durationHelp, parseDuration, parseSize, sizeHelp } from '../core/units.ts';
 import { normalizeSignal } from '../process/group.ts';
+import { fdSchema, onDemandSchema, serviceFdsSchema, socketsSchema } from './fds-schema.ts';
 
 /** A duration in the file; milliseconds after parsing. */
 export const duration = z
@@ -292,6 +293,9 @@ export const serviceSchema = z
       ),
     max_memory: size.optional().describe("restart an instance whose process group's RSS is over this"),
     max_memory_check: duration.optional().describe('how often RSS is read for max_memory (5s)'),
+    fds: serviceFdsSchema.optional(),
+    sockets: socketsSchema.optional(),
+    on_demand: onDemandSchema.optional(),
     controller: z
       .union([z.boolean(), z.enum(['tsv', 'json'])])
       .optional()
@@ -504,6 +508,10 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     services: z.record(z.string(), serviceSchema).default({}),
+    fds: z
+      .record(z.string(), fdSchema)
+      .default({})
+      .describe('named handles tend holds open and gives to services (docs/fds.md)'),
     jobs: z.record(z.string(), jobSchema).default({}).describe('Kubernetes-style jobs: run to completion'),
     cron: z
       .record(z.string(), cronSchema)
@@ -528,6 +536,13 @@ export const configSchema = z
       const why = nameProblem(name);
       if (why)
         ctx.addIssue({ code: 'custom', path: ['services', name], message: `invalid service name: ${why}` });
+    }
+    for (const name of Object.keys(c.fds)) {
+      const why =
+        nameProblem(name) ??
+        (name === 'control' ? '"control" is the name of a controller\'s own socket' : null) ??
+        (name.startsWith('on_demand.') ? 'names starting "on_demand." are the proxies\' own' : null);
+      if (why) ctx.addIssue({ code: 'custom', path: ['fds', name], message: `invalid handle name: ${why}` });
     }
   });
 
