@@ -65,7 +65,7 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
   assert.match(readFileSync(table, 'utf8'), /^\| figure \| tend \|/m);
 });
 
-test('the runit and s6 peers measure what they can (bring-up, memory, restart, logs, status, stop-all)', {
+test('the runit and s6 peers measure what they can (bring-up, restart, logs, status, stop-all)', {
   timeout: 600_000,
 }, async (t) => {
   const { hasCommand } = await import('../bench/peers/peer.ts');
@@ -81,7 +81,6 @@ test('the runit and s6 peers measure what they can (bring-up, memory, restart, l
     [
       'bench/run.ts',
       'bringup',
-      'memory',
       'restart',
       'logs',
       'cli',
