@@ -34,4 +34,23 @@ await build({
     js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
   },
 });
+// `tend ls` as one file of what it always runs (each ES module costs about a millisecond to
+// load); what it loads only sometimes (a remote, the contexts file) stays in chunks of its own
+await build({
+  entryPoints: { 'tend-ls': 'src/cli/fast-path.ts' },
+  outdir,
+  entryNames: '[name]',
+  chunkNames: 'ls-chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['koffi'],
+  banner: {
+    js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
+  },
+});
 await buildWeb(path.join(outdir, 'web'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFast } from './fast-path.ts';
+import { parseFast } from './fast-args.ts';
 
 test('the fast path takes a plain ls with global options, and leaves everything else to commander', () => {
   assert.deepEqual(parseFast(['ls']), {});
