@@ -54,6 +54,8 @@ export interface Runtime {
   readonly sup: Supervisor;
   readonly logs: LogHub;
   readonly home: HomeLayout;
+  /** The version of tend this runtime reports (system.version). */
+  readonly version: string;
   /** The protocol's dispatch, for other transports (HTTP) to serve. */
   readonly dispatcher: Dispatcher;
   /** `[server.http]` of the config, or null. */
@@ -326,6 +328,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     sup,
     logs,
     home,
+    version: options.version,
     dispatcher: server.dispatcher,
     http: config?.http ?? null,
     onClose: (fn) => closers.push(fn),

@@ -67,6 +67,7 @@ export async function checkHttp(url: string, seconds = 5): Promise<boolean> {
 /** Runs the scripts one after the other, in order; the first that throws stops the rest. */
 export async function runClientScripts(files: readonly string[], client: Client): Promise<void> {
   Object.assign(globalThis, clientGlobals(client));
+  (await import('./client-api.ts')).useClient(client);
   resolveTendToItself();
   for (const file of files) await import(pathToFileURL(file).href);
 }
