@@ -409,37 +409,45 @@ config
   .description('print the JSON Schema of the config')
   .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
 
-// everything after --exec-on-exit is its command, never tend's options
-const { argv, command: exitCommand } = takeExecOnExit(process.argv);
-// `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
-if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
-  if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
-}
-if (exitCommand?.length === 0) {
-  process.stderr.write('tend: --exec-on-exit needs a command after it\n');
-  process.exitCode = 2;
-} else {
-  if (exitCommand) execOnExit(exitCommand);
-  const script = clientScriptRequest(argv);
-  if (script) {
-    import('./client-script-mode.ts')
-      .then((m) => m.runClientScriptMode(script))
-      .then(
-        (code) => {
-          process.exitCode = code;
-        },
-        (e: unknown) => {
-          process.exitCode = reportError(makeCli({}), e);
-        },
-      );
-  } else
-    program.parseAsync(argv).catch((e: unknown) => {
-      noteExitError(e);
-      if (e instanceof CommanderError) {
-        // help and --version are not errors; anything else commander rejects is bad usage
-        process.exitCode = e.exitCode === 0 ? 0 : 2;
-        return;
-      }
-      process.exitCode = reportError(makeCli({}), e);
-    });
+/** The command tree: docs/cli.md and `tend completion` are generated from it. */
+export { program };
+
+// run as the tend command; imported (import.meta.main false) only the definitions are wanted
+if (import.meta.main !== false) void main(process.argv);
+
+async function main(rawArgv: string[]): Promise<void> {
+  // everything after --exec-on-exit is its command, never tend's options
+  const { argv, command: exitCommand } = takeExecOnExit(rawArgv);
+  // `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
+  if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
+    if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
+  }
+  if (exitCommand?.length === 0) {
+    process.stderr.write('tend: --exec-on-exit needs a command after it\n');
+    process.exitCode = 2;
+  } else {
+    if (exitCommand) execOnExit(exitCommand);
+    const script = clientScriptRequest(argv);
+    if (script) {
+      import('./client-script-mode.ts')
+        .then((m) => m.runClientScriptMode(script))
+        .then(
+          (code) => {
+            process.exitCode = code;
+          },
+          (e: unknown) => {
+            process.exitCode = reportError(makeCli({}), e);
+          },
+        );
+    } else
+      program.parseAsync(argv).catch((e: unknown) => {
+        noteExitError(e);
+        if (e instanceof CommanderError) {
+          // help and --version are not errors; anything else commander rejects is bad usage
+          process.exitCode = e.exitCode === 0 ? 0 : 2;
+          return;
+        }
+        process.exitCode = reportError(makeCli({}), e);
+      });
+  }
 }

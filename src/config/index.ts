@@ -10,6 +10,7 @@ import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
+import { importFile } from '../native/single-executable.ts';
 import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import { configError, toConfigIssues } from './issues.ts';
@@ -82,7 +83,7 @@ function readText(file: string): string {
 async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
   try {
-    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
+    const mod = (await importFile(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
     return mod.default ?? {};
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

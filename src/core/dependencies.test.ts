@@ -96,10 +96,7 @@ describe('dependencies', () => {
       ['c'],
     );
     const reason = sup.why('a')[0]!.reason;
-    assert.match(
-      reason,
-      /^dependency b failed; root cause: c exited with code 2/,
-    );
+    assert.match(reason, /^dependency b failed; root cause: c exited with code 2/);
   });
 
   test('a dependency that fails within milliseconds fails its dependent, and a later fix lets it start', async (t) => {

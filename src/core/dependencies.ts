@@ -172,7 +172,9 @@ export function requirementLoss(
         const own = i.root.startsWith(`${i.name} `);
         return {
           failed: true,
-          why: own ? `dependency ${dep} failed: ${i.reason}` : `dependency ${dep} failed; root cause: ${i.root}`,
+          why: own
+            ? `dependency ${dep} failed: ${i.reason}`
+            : `dependency ${dep} failed; root cause: ${i.root}`,
         };
       }
       const completes = condition === 'completed' || condition === 'completed_successfully';

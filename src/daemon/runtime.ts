@@ -18,6 +18,7 @@ import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { type ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
+import { selfArgv } from '../native/single-executable.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
@@ -291,7 +292,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.flushed();
       runState.replace(switchRecords(sup));
-      process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+      process.execve?.(process.execPath, selfArgv(), {
         ...process.env,
         // the new image must not run the config's jobs again: they ran when tend first started
         [hotRestartMark]: '1',
