@@ -334,6 +334,11 @@ context
   .argument('<name>')
   .action(action(async () => ({ run: (await import('./commands/context.ts')).rm })));
 
+program
+  .command('version')
+  .description("this CLI's version beside the running tend's; warns when they differ (after an upgrade)")
+  .action(action(() => import('./commands/version.ts')));
+
 const system = program.command('system').description('tend itself');
 system
   .command('restart')
