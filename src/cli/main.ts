@@ -339,6 +339,18 @@ program
   .description("this CLI's version beside the running tend's; warns when they differ (after an upgrade)")
   .action(action(() => import('./commands/version.ts')));
 
+program
+  .command('completion')
+  .description(
+    'print the shell completion script (verbs, flags, service names): eval "$(tend completion bash)"',
+  )
+  .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+  .action(action(async () => ({ run: (await import('./commands/completion.ts')).script })));
+program
+  .command('__complete', { hidden: true })
+  .argument('[words...]')
+  .action(action(async () => ({ run: (await import('./commands/completion.ts')).candidates })));
+
 const system = program.command('system').description('tend itself');
 system
   .command('restart')
