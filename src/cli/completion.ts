@@ -49,8 +49,10 @@ export async function complete(
   }
   const command = path.at(-1) ?? program;
   const previous = words.at(-2) ?? '';
-  const valueOf = optionsOf(path).find((o) => (o.long === previous || o.short === previous) && takesValue(o));
-  if (valueOf) return (valueOf.argChoices ?? []).filter((c) => c.startsWith(current));
+  const takingValue = optionsOf(path).find(
+    (o) => (o.long === previous || o.short === previous) && takesValue(o),
+  );
+  if (takingValue) return (takingValue.argChoices ?? []).filter((c) => c.startsWith(current));
   if (current.startsWith('-')) {
     return optionsOf(path)
       .flatMap((o) => (o.long ? [o.long] : []))

@@ -35,7 +35,11 @@ export class ServiceStore {
     try {
       const parsed: unknown = JSON.parse(text);
       // a newer tend's file is refused as it is, not moved aside as corrupt
-      if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { version?: unknown }).version === 'number') {
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        typeof (parsed as { version?: unknown }).version === 'number'
+      ) {
         checkStateFormat(this.file, parsed);
       }
       if (!isStoreFile(parsed)) throw new Error('not a tend state file (version 1)');
