@@ -101,7 +101,13 @@ export const readySchema = z
   .strictObject({
     tcp: tcpTarget.optional().describe('ready when host:port accepts connections'),
     http: z.url().optional().describe('ready when the URL answers 2xx/3xx (or `status`)'),
-    status: z.number().int().min(100).max(599).optional().describe('with http: the status that counts (any 2xx/3xx)'),
+    status: z
+      .number()
+      .int()
+      .min(100)
+      .max(599)
+      .optional()
+      .describe('with http: the status that counts (any 2xx/3xx)'),
     exec: z.string().min(1).optional().describe('ready when the command exits 0'),
     log: validRegex.optional().describe('ready when a line of output matches this regular expression'),
     notify: z
@@ -206,7 +212,10 @@ const processFields = {
     .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
   args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
   cwd: z.string().optional().describe('working directory, relative to the config file'),
-  env: z.record(z.string(), envValue).optional().describe("environment variables, over tend's own (and env_file's)"),
+  env: z
+    .record(z.string(), envValue)
+    .optional()
+    .describe("environment variables, over tend's own (and env_file's)"),
 };
 
 /** Exactly one of `command` and `args`. */

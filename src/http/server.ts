@@ -14,6 +14,7 @@ import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
 import { applyBrowserRules, setSecurityHeaders } from './origin.ts';
 import type { PageFiles } from './page-files.ts';
 import type { PageRoutes } from './page-routes.ts';
@@ -240,6 +241,10 @@ export class HttpApi {
     const page = await this.#opts.pageRoutes?.answer(method, path, url, req, res);
     if (page) {
       if ('json' in page) sendJson(res, 200, page.json);
+      return true;
+    }
+    if (method === 'GET' && path === '/api/openapi.json') {
+      sendJson(res, 200, openApiDocument());
       return true;
     }
     if (method === 'GET' && path === '/metrics') {

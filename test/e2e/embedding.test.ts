@@ -1,8 +1,8 @@
 /**
  * The embedding examples run as a user would run them: tend's kernel, jobs and config inside
  * a Hono app and an Express app, its HTTP API mounted under /tend beside the app's own route,
- * answering GET /api/services with the config's service, refusing a request without the
- * token, and stopping the services when the app gets SIGTERM.
+ * answering GET /api/services with the config's service and GET /api/openapi.json with the
+ * API's OpenAPI document, refusing a request without the token, and stopping the services when the app gets SIGTERM.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -44,6 +44,9 @@ for (const framework of ['hono', 'express'] as const) {
     });
     const pid = services[0]?.pid ?? 0;
     assert.ok(isAlive(pid));
+
+    const spec = await fetch(`${url}/tend/api/openapi.json`, { headers: auth });
+    assert.equal(((await spec.json()) as { openapi: string }).openapi, '3.1.0');
 
     const refused = await fetch(`${url}/tend/api/services`);
     assert.equal(refused.status, 401);
