@@ -2,7 +2,8 @@
  * The embedding examples run as a user would run them: tend's kernel, jobs and config inside
  * a Hono app and an Express app, its HTTP API mounted under /tend beside the app's own route,
  * answering GET /api/services with the config's service and GET /api/openapi.json with the
- * API's OpenAPI document, refusing a request without the token, and stopping the services when the app gets SIGTERM.
+ * API's OpenAPI document, refusing a request without the token, and stopping the services
+ * when the app gets SIGTERM.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
