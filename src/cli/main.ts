@@ -8,10 +8,14 @@
 import { parseFast } from './fast-args.ts';
 
 const options = parseFast(process.argv.slice(2));
-if (options) {
-  // from the sources the module itself; built, the one file the build made of it
-  const fast = import.meta.url.endsWith('.ts')
-    ? await import('./fast-path.ts')
-    : ((await import(new URL('./tend-ls.js', import.meta.url).href)) as typeof import('./fast-path.ts'));
-  await fast.runFast(options);
-} else await import('./program.ts');
+// no top-level await: the single executable runs this as a CommonJS script
+void (options
+  ? loadFastPath().then((fast) => fast.runFast(options))
+  : import('./program.ts').then((p) => p.main(process.argv)));
+
+/** Built (dist/tend.js), the one file the build made of the fast path; otherwise the module. */
+function loadFastPath(): Promise<typeof import('./fast-path.ts')> {
+  return import.meta.url.endsWith('/tend.js')
+    ? import(new URL('./tend-ls.js', import.meta.url).href)
+    : import('./fast-path.ts');
+}

@@ -367,6 +367,23 @@ program
   .argument('[name]')
   .action(action(async () => ({ run: (await import('./commands/proxy.ts')).ls })));
 
+program
+  .command('version')
+  .description("this CLI's version beside the running tend's; warns when they differ (after an upgrade)")
+  .action(action(() => import('./commands/version.ts')));
+
+program
+  .command('completion')
+  .description(
+    'print the shell completion script (verbs, flags, service names): eval "$(tend completion bash)"',
+  )
+  .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+  .action(action(async () => ({ run: (await import('./commands/completion.ts')).script })));
+program
+  .command('__complete', { hidden: true })
+  .argument('[words...]')
+  .action(action(async () => ({ run: (await import('./commands/completion.ts')).candidates })));
+
 const system = program.command('system').description('tend itself');
 system
   .command('restart')
@@ -442,37 +459,43 @@ config
   .description('print the JSON Schema of the config')
   .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
 
-// everything after --exec-on-exit is its command, never tend's options
-const { argv, command: exitCommand } = takeExecOnExit(process.argv);
-// `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
-if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
-  if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
-}
-if (exitCommand?.length === 0) {
-  process.stderr.write('tend: --exec-on-exit needs a command after it\n');
-  process.exitCode = 2;
-} else {
-  if (exitCommand) execOnExit(exitCommand);
-  const script = clientScriptRequest(argv);
-  if (script) {
-    import('./client-script-mode.ts')
-      .then((m) => m.runClientScriptMode(script))
-      .then(
-        (code) => {
-          process.exitCode = code;
-        },
-        (e: unknown) => {
-          process.exitCode = reportError(makeCli({}), e);
-        },
-      );
-  } else
-    program.parseAsync(argv).catch((e: unknown) => {
-      noteExitError(e);
-      if (e instanceof CommanderError) {
-        // help and --version are not errors; anything else commander rejects is bad usage
-        process.exitCode = e.exitCode === 0 ? 0 : 2;
-        return;
-      }
-      process.exitCode = reportError(makeCli({}), e);
-    });
+/** The command tree: docs/cli.md and `tend completion` are generated from it. */
+export { program };
+
+/** Runs the tend command on `rawArgv` (process.argv); main.ts calls it, the docs only import the tree. */
+export async function main(rawArgv: string[]): Promise<void> {
+  // everything after --exec-on-exit is its command, never tend's options
+  const { argv, command: exitCommand } = takeExecOnExit(rawArgv);
+  // `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
+  if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
+    if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
+  }
+  if (exitCommand?.length === 0) {
+    process.stderr.write('tend: --exec-on-exit needs a command after it\n');
+    process.exitCode = 2;
+  } else {
+    if (exitCommand) execOnExit(exitCommand);
+    const script = clientScriptRequest(argv);
+    if (script) {
+      import('./client-script-mode.ts')
+        .then((m) => m.runClientScriptMode(script))
+        .then(
+          (code) => {
+            process.exitCode = code;
+          },
+          (e: unknown) => {
+            process.exitCode = reportError(makeCli({}), e);
+          },
+        );
+    } else
+      program.parseAsync(argv).catch((e: unknown) => {
+        noteExitError(e);
+        if (e instanceof CommanderError) {
+          // help and --version are not errors; anything else commander rejects is bad usage
+          process.exitCode = e.exitCode === 0 ? 0 : 2;
+          return;
+        }
+        process.exitCode = reportError(makeCli({}), e);
+      });
+  }
 }

@@ -11,6 +11,7 @@ import { TendError } from '../core/errors.ts';
 import type { HandleDecl } from '../core/handles.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
+import { importFile } from '../native/single-executable.ts';
 import { findConfig } from './discover.ts';
 import { declsOf, fdIssues, shapesOf } from './fds-check.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
@@ -92,7 +93,7 @@ function readText(file: string): string {
 async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
   try {
-    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
+    const mod = (await importFile(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
     return mod.default ?? {};
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

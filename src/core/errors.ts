@@ -134,6 +134,13 @@ export const errors = {
     http: 500,
     exit: 1,
   },
+  TEND_STATE_VERSION: {
+    message: (d) =>
+      `state file ${String(d.file)} is in format ${q(d.found)}${d.writer ? ` (written by tend ${String(d.writer)})` : ''}; tend ${String(d.self)} reads format ${String(d.supported)}: run the tend that wrote it, or move the file away to start afresh (its services are not adopted then)`,
+    rpc: -32016,
+    http: 500,
+    exit: 1,
+  },
   TEND_PID_REUSED: {
     message: (d) =>
       `service ${q(d.name)}: pid ${String(d.pid)} from the saved state now belongs to another process (its start time differs); not adopted`,

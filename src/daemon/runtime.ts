@@ -19,6 +19,7 @@ import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { type ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
+import { selfArgv } from '../native/single-executable.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
@@ -66,6 +67,8 @@ export interface Runtime {
   readonly signals: SignalCounts;
   readonly logs: LogHub;
   readonly home: HomeLayout;
+  /** The version of tend this runtime reports (system.version). */
+  readonly version: string;
   /** The protocol's dispatch, for other transports (HTTP) to serve. */
   readonly dispatcher: Dispatcher;
   /** `[server.http]` of the config, or null. */
@@ -388,15 +391,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         signals: signals.snapshot(),
       });
       try {
-        process.execve?.(
-          process.execPath,
-          [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-          {
-            ...process.env,
-            // the new image must not run the config's jobs again: they ran when tend first started
-            [hotRestartMark]: '1',
-          },
-        );
+        process.execve?.(process.execPath, selfArgv(), {
+          ...process.env,
+          // the new image must not run the config's jobs again: they ran when tend first started
+          [hotRestartMark]: '1',
+        });
       } catch (e) {
         handles.keepFromExec();
         throw e;
@@ -435,6 +434,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     signals,
     logs,
     home,
+    version: options.version,
     dispatcher: server.dispatcher,
     http: config?.http ?? null,
     onClose: (fn) => closers.push(fn),

@@ -2,7 +2,7 @@
  * The one way native/ reaches libc through koffi: loaded on first use (the CLI never pays for
  * it), null where koffi or glibc is missing, so each caller can say what it cannot do.
  */
-import { createRequire } from 'node:module';
+import { requireKoffi } from './koffi-require.ts';
 
 export type NativeFn = (...args: unknown[]) => number;
 
@@ -30,8 +30,7 @@ let libc: { func(signature: string): NativeFn } | null | undefined;
 export function loadKoffi(): Koffi | null {
   if (koffi !== undefined) return koffi;
   try {
-    const require = createRequire(import.meta.url);
-    koffi = require('koffi') as Koffi;
+    koffi = requireKoffi() as Koffi;
   } catch {
     koffi = null;
   }

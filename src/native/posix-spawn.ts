@@ -8,7 +8,7 @@
  */
 
 import { constants } from 'node:fs';
-import { createRequire } from 'node:module';
+import { libcFunctions } from './koffi.ts';
 
 type NativeFn = (...args: unknown[]) => number;
 
@@ -40,9 +40,11 @@ let lib: PosixSpawnLib | null | undefined;
 function load(): PosixSpawnLib | null {
   if (lib !== undefined) return lib;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as { load(name: string): { func(signature: string): NativeFn } };
-    const c = koffi.load('libc.so.6');
+    const c = libcFunctions();
+    if (!c) {
+      lib = null;
+      return lib;
+    }
     const allSignals = Buffer.alloc(256);
     const noSignals = Buffer.alloc(256);
     c.func('int sigfillset(void *set)')(allSignals);

@@ -1,12 +1,12 @@
 /**
  * An event as one line of tab-separated fields, for shell scripts and controllers (daemonproxy's
- * stream format); the README's "Event stream" section documents each form.
+ * stream format); the "Event stream" section of docs/controllers.md documents each form.
  */
 import type { EventView } from './methods.ts';
 
 const clean = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/[\t\n]/g, ' '));
 
-/** One event as tab-separated fields; README "Event stream" documents each form. */
+/** One event as tab-separated fields; docs/controllers.md "Event stream" documents each form. */
 export function eventTsv(e: EventView): string {
   const f = (...fields: unknown[]) => fields.map(clean).join('\t');
   switch (e.type) {

@@ -11,6 +11,7 @@ import { waitForTend } from '../../client/wait-for-tend.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
+import { selfArgs } from '../../native/single-executable.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
 import { currentExecOnExit, guardAgainstFatalErrors, setExecOnExit, setGuarded } from '../exit-policy.ts';
@@ -78,8 +79,8 @@ function guardCode(value: string): number {
 async function detach(cli: Cli, dir: string, socket: string, pidFile: string): Promise<number> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const out = openSync(path.join(dir, 'tend.log'), 'a', 0o600);
-  const args = process.argv.slice(1).filter((a) => a !== '-d' && a !== '--detach');
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+  const args = selfArgs().filter((a) => a !== '-d' && a !== '--detach');
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, TEND_HOME: dir },
