@@ -193,8 +193,12 @@ test('an event reader that falls behind gets an overflow line with the count and
   await waitFor('the backlog', () => text.includes('"id":2'));
   assert.equal((await tend(e, ['restart', 'svc:0'])).code, 0);
   await waitFor('an overflow line', () => text.slice(before).includes('"overflow"'));
+  // the fresh snapshot follows the overflow line; its end may still be on the way
+  await waitFor('the fresh snapshot', () =>
+    text.slice(text.indexOf('"overflow"', before)).includes('snapshot-end'),
+  );
   const events = text
-    .trim()
+    .slice(0, text.lastIndexOf('\n'))
     .split('\n')
     .map((l) => JSON.parse(l))
     .filter((m) => m.method === 'events.event')
