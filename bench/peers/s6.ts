@@ -24,7 +24,8 @@ export const createS6: PeerFactory = (dir) => {
     statusCommand: ['sh', ['-c', `for s in ${scanDir}/*; do s6-svstat "$s"; done`], process.env],
     async startDaemon() {
       mkdirSync(scanDir, { recursive: true });
-      scanner = spawn('s6-svscan', [scanDir], { stdio: 'ignore', detached: true });
+      // s6-svscan keeps at most 1,000 services unless told more (-c), and 1,000 is a bench size
+      scanner = spawn('s6-svscan', ['-c', '10000', scanDir], { stdio: 'ignore', detached: true });
       await waitFor('s6-svscan to run', () => scanner?.pid !== undefined, { timeoutMs: 5000, everyMs: 10 });
     },
     daemonPids: () => supervisorTree(scanner?.pid),
