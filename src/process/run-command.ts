@@ -3,7 +3,6 @@
  * or an abort kills everything it started; its output, when wanted, line by line.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { signalGroup } from './group.ts';
 
 export interface CommandRequest {
@@ -36,9 +35,11 @@ export function runCommand(req: CommandRequest): Promise<CommandEnd> {
       for (const stream of ['stdout', 'stderr'] as const) {
         const source = child[stream];
         if (source) {
-          createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (l) =>
-            onLine(stream, l),
-          );
+          // readline once a command runs (a hook, an exec probe), not in every daemon
+          process
+            .getBuiltinModule('node:readline')
+            .createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY })
+            .on('line', (l) => onLine(stream, l));
         }
       }
     }
