@@ -10,11 +10,11 @@ import type { Jobs } from '../core/jobs.ts';
 import type { ServiceState } from '../core/lifecycle.ts';
 import { splitInstanceName } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
-import type { Supervisor } from '../core/supervisor.ts';
+import type { ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
-import type { EventView } from '../protocol/methods.ts';
+import type { EventView, ServiceView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { cronView, eventView, jobView, serviceView, specView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
@@ -83,7 +83,24 @@ export function makeHandlers(api: DaemonApi): Handlers {
     subscriptions.delete(subscription);
     return { ok: true as const };
   };
-  const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(serviceView);
+  /** The kernel's view, with the log file's trouble (a full disk) when it has one. */
+  const view = (s: ServiceStatus): ServiceView => {
+    const p = api.logs.problem(s.name);
+    return p
+      ? {
+          ...serviceView(s),
+          log_error: {
+            file: p.file,
+            error: p.error,
+            since: p.since,
+            held_bytes: p.heldBytes,
+            dropped_lines: p.dropped.lines,
+            dropped_bytes: p.dropped.bytes,
+          },
+        }
+      : serviceView(s);
+  };
+  const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(view);
   const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
     if (wait && names.length) await sup.waitFor(names, states, { timeoutMs: wait });
   };
@@ -151,8 +168,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       setImmediate(() => api.hotRestart());
       return { ok: true };
     },
-    'service.list': () => sup.list().map(serviceView),
-    'service.status': (p) => sup.status(p.name).map(serviceView),
+    'service.list': () => sup.list().map(view),
+    'service.status': (p) => sup.status(p.name).map(view),
     'service.start': (p) => act(sup.start(p.names), started, p.wait),
     'service.stop': (p) => act(sup.stop(p.names), stopped, p.wait),
     'service.restart': (p) => act(sup.restart(p.names), started, p.wait),
@@ -172,14 +189,14 @@ export function makeHandlers(api: DaemonApi): Handlers {
           started,
           p.wait,
         );
-      return p.wait ? list(all.map((s) => s.name)) : out.map(serviceView);
+      return p.wait ? list(all.map((s) => s.name)) : out.map(view);
     },
     'service.update': async (p) => {
       const [spec] = specs({ [p.name]: p.service });
       if (!spec) throw new TendError('TEND_USAGE', { message: 'no service given' });
       const out = await sup.update(spec, p.wait ? { timeoutMs: p.wait } : {});
       api.store?.set(p.name, p.service);
-      return out.map(serviceView);
+      return out.map(view);
     },
     'service.scale': async (p) => {
       const out = await sup.scale(p.name, p.instances, p.wait ? { timeoutMs: p.wait } : {});

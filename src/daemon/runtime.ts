@@ -146,9 +146,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     emit: (e) => sup.events.emit(e),
     scheduled: (name, at) => cronState.set(name, at),
   });
-  const logs = new LogHub(home.logDir, (service, file, error) =>
-    sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
-  );
+  const logs = new LogHub(home.logDir, {
+    onError: (service, file, error) =>
+      sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
+    onResume: (service, file, error, dropped) =>
+      sup.events.emit({
+        type: 'log-error',
+        service,
+        file,
+        error: error.message,
+        resumed: true,
+        dropped,
+        at: Date.now(),
+      }),
+  });
   hub = logs;
   sup.logs.add((line) => logs.push(line));
   // each service's log options are known to the hub before its first line

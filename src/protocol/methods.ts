@@ -61,6 +61,19 @@ export const serviceView = z.object({
     })
     .nullable()
     .describe("the last health check's result and the counts since tend started; null before the first"),
+  log_error: z
+    .object({
+      file: z.string(),
+      error: z.string(),
+      since: z.number(),
+      held_bytes: z.number().int().describe('output waiting in memory for the file (at most 1 MiB)'),
+      dropped_lines: z.number().int(),
+      dropped_bytes: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'present while the log file cannot be written (a full disk): why, since when, what was dropped',
+    ),
 });
 export type ServiceView = z.infer<typeof serviceView>;
 
