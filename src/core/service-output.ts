@@ -35,6 +35,8 @@ export class ServiceOutput {
   readonly #host: Host;
   #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
   #seq = 0;
+  /** Cancels the pending re-drains of the pipes (they must not touch a closed fd). */
+  readonly #cancels: (() => void)[] = [];
 
   constructor(owner: OutputOwner, host: Host) {
     this.#owner = owner;
@@ -61,6 +63,7 @@ export class ServiceOutput {
 
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
   close({ remove = true } = {}): void {
+    for (const cancel of this.#cancels.splice(0)) cancel();
     this.#fifos?.out.close({ remove });
     this.#fifos?.err.close({ remove });
     this.#fifos = null;
@@ -115,11 +118,23 @@ export class ServiceOutput {
       catchUp = clock.setTimer(Math.min(20, Math.max(0, behindSince + 250 - now)), readTail);
     };
     // the pipe is emptied into the file at once; its lines are split after, in slices
+    let again: TimerHandle | null = null;
+    this.#cancels.push(() => {
+      again?.cancel();
+      again = null;
+    });
     const drain = () => {
       if (backlog.full) return true;
       const skip = backlog.canShed && (unread > 0 || backlog.bytes >= keepBytes);
       const moved = this.#host.drainPipe(name, stream, fifo.fd, !skip);
       if (moved === null) return false;
+      // a drain stops at its limit; the rest of the pipe is moved in the next turn, as no
+      // new write may come to say it is there
+      if (moved.more && !again)
+        again = clock.setTimer(0, () => {
+          again = null;
+          drain();
+        });
       if (skip) {
         if (moved.bytes > 0) behind(moved.bytes);
       } else if (moved.chunks.length > 0) {

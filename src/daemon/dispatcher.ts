@@ -34,6 +34,8 @@ export interface CallContext {
   notify(method: string, params: unknown): void;
   /** Notifications dropped so far on this connection because its reader fell behind. */
   dropped(): number;
+  /** Calls `fn` once when a reader that fell behind has taken everything queued for it. */
+  onDrain(fn: () => void): void;
   onClose(fn: () => void): void;
 }
 
@@ -87,6 +89,7 @@ export class Dispatcher {
       connectionId: ++this.#nextId,
       notify: () => {},
       dropped: () => 0,
+      onDrain: () => {},
       onClose: (fn) => closers.push(fn),
       close: () => {
         for (const fn of closers.splice(0)) fn();
@@ -120,9 +123,15 @@ export class Dispatcher {
           dropped++;
           return;
         }
-        output.write(`${format(method, params)}\n`);
+        // as bytes, not a string: a reader that lags holds up to notifyHighWater of them, and
+        // Buffers are outside the JS heap, counted exactly, and freed once written; strings
+        // queued there would grow the old generation, which V8 keeps long after
+        output.write(Buffer.from(`${format(method, params)}\n`));
       },
       dropped: () => dropped,
+      onDrain: (fn) => {
+        if (!output.destroyed && !output.writableEnded) output.once('drain', fn);
+      },
       onClose: (fn) => closers.push(fn),
       close: () => {
         for (const fn of closers.splice(0)) fn();

@@ -12,6 +12,7 @@ import { splitInstanceName } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import type { ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
+import type { StoredLine } from '../logs/log-line.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
 import type { EventView, ServiceView } from '../protocol/methods.ts';
@@ -326,7 +327,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'logs.follow': (p, ctx) =>
       track(ctx, (subscription) => {
         let missed = 0;
-        return api.logs.follow(logQuery(p), (lines) => {
+        let waiting = false;
+        let stopped = false;
+        const sendOne = (lines: readonly StoredLine[]) => {
           // a batch the socket cannot take is counted and told to the follower with the next one
           const before = ctx.dropped();
           const compact = lines.map((l) => [l.service, l.stream === 'stdout' ? 0 : 1, l.at, l.seq, l.text]);
@@ -335,9 +338,43 @@ export function makeHandlers(api: DaemonApi): Handlers {
             missed ? { subscription, lines: compact, missed } : { subscription, lines: compact },
           );
           missed = ctx.dropped() > before ? missed + lines.length : 0;
+          // a burst that ends while the reader is behind has no next batch: it is told once it
+          // has read what was queued
+          if (missed && !waiting) {
+            waiting = true;
+            ctx.onDrain(() => {
+              waiting = false;
+              if (missed && !stopped) sendOne([]);
+            });
+          }
+        };
+        const off = api.logs.follow(logQuery(p), (all) => {
+          for (const lines of slices(all)) sendOne(lines);
         });
+        return () => {
+          stopped = true;
+          off();
+        };
       }),
     'logs.unfollow': (p) => untrack(p.subscription),
     'rpc.discover': () => openRpcDocument(api.version),
   };
+}
+
+/** Text per logs.lines notification: its JSON stays a small string, which V8 frees cheaply. */
+const sliceChars = 32 * 1024;
+
+/** A batch of lines cut into notifications of about `sliceChars` of text each. */
+function* slices(lines: readonly StoredLine[]): Generator<readonly StoredLine[]> {
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < lines.length; i++) {
+    chars += (lines[i]?.text.length ?? 0) + 32;
+    if (chars >= sliceChars) {
+      yield lines.slice(start, i + 1);
+      start = i + 1;
+      chars = 0;
+    }
+  }
+  if (start < lines.length) yield lines.slice(start);
 }

@@ -7,6 +7,9 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 
+/** Bytes decoded at a time. */
+const decodeSlice = 32 * 1024;
+
 export class LineSplitter {
   readonly #maxLine: number;
   readonly #emit: (line: string) => void;
@@ -19,6 +22,15 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
+    // in slices: a string past V8's regular object size (128 KiB) lives in the large-object
+    // space, which only a full collection frees, and the lines sliced from it keep it alive
+    for (let off = 0; off < chunk.length; off += decodeSlice)
+      this.#pushSlice(
+        off === 0 && chunk.length <= decodeSlice ? chunk : chunk.subarray(off, off + decodeSlice),
+      );
+  }
+
+  #pushSlice(chunk: Buffer): void {
     const text = this.#partial + this.#decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {

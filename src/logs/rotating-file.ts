@@ -62,7 +62,15 @@ export interface Moved {
   /** The bytes, read back; empty when they were not asked for. */
   readonly chunks: Buffer[];
   readonly bytes: number;
+  /** The pipe may hold more: the move stopped at its limit, so the caller asks again soon. */
+  readonly more: boolean;
 }
+
+/**
+ * The most one drain moves: a writer as fast as splice() (`yes`) would otherwise keep one
+ * drain going, and what it reads back growing, for as long as it writes.
+ */
+export const drainLimit = 4 * 1024 * 1024;
 
 export class RotatingFile {
   readonly file: string;
@@ -258,6 +266,7 @@ export class RotatingFile {
         const max = this.#opts.maxBytes;
         if (max > 0 && this.#size >= max) this.#rotate();
         const room = max > 0 ? max - this.#size : spliceChunk;
+        if (bytes >= drainLimit) return { chunks, bytes, more: true };
         const n = spliceToFile(pipeFd, this.#fd ?? -1, this.#size, Math.min(room, spliceChunk));
         if (n === 0) break;
         if (readBack) {
@@ -273,7 +282,7 @@ export class RotatingFile {
       this.#fail(e);
       return this.#readWhileFailing(pipeFd, readBack, chunks, bytes);
     }
-    return { chunks, bytes };
+    return { chunks, bytes, more: false };
   }
 
   /**
@@ -285,6 +294,7 @@ export class RotatingFile {
     const held = this.#failing?.held;
     let bytes = moved;
     for (;;) {
+      if (bytes >= drainLimit) return { chunks, bytes, more: true };
       const buf = Buffer.allocUnsafe(readChunk);
       let n = 0;
       try {
@@ -298,7 +308,7 @@ export class RotatingFile {
       if (readBack) chunks.push(chunk);
       bytes += n;
     }
-    return { chunks, bytes };
+    return { chunks, bytes, more: false };
   }
 
   /**
