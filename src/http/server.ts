@@ -160,7 +160,7 @@ export class HttpApi {
         const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
         throw new TendError('TEND_UNAUTHORIZED', { why: `${why} (tend token shows it on the server)` });
       }
-      const url = new URL(req.url ?? '/', 'http://tend');
+      const url = requestUrl(req.url ?? '/');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = req.method ?? 'GET';
       if (await this.#special(method, path, url, req, res)) return;
@@ -341,6 +341,20 @@ export class HttpApi {
     }
     if (isTendError(e) && e.code === 'TEND_BODY_TOO_LARGE') res.setHeader('connection', 'close');
     sendJson(res, status ?? mapped.status, mapped.body);
+  }
+}
+
+/**
+ * The request target as a URL. Read as a path on this server, never relative to a base: `///`
+ * or `//host/x` is a path too (as a base-relative URL it would name another host, or none).
+ */
+export function requestUrl(target: string): URL {
+  try {
+    return new URL(`http://tend${target.startsWith('/') ? target : `/${target}`}`);
+  } catch {
+    throw new TendError('TEND_USAGE', {
+      message: `the request target ${JSON.stringify(target)} is not a path`,
+    });
   }
 }
 

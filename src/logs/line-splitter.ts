@@ -40,7 +40,10 @@ export class LineSplitter {
       start = nl + 1;
     }
     this.#partial = start === 0 ? text : text.slice(start);
-    while (this.#partial.length >= this.#maxLine) {
+    // a held partial line is cut only while more than a piece waits, and a CR at its end
+    // does not count (it may be half of a CR LF): the pieces are then the same whatever the
+    // chunking, and the last one is emitted with its newline, as for a line read whole
+    while (this.#partial.length - (this.#partial.endsWith('\r') ? 1 : 0) > this.#maxLine) {
       this.#emit(this.#partial.slice(0, this.#maxLine));
       this.#partial = this.#partial.slice(this.#maxLine);
     }

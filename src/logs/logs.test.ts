@@ -180,3 +180,19 @@ test('the hub merges services by time, filters, and batches lines to followers',
     '1970-01-01T00:00:00.001Z a1\n1970-01-01T00:00:00.003Z a2\n',
   );
 });
+
+test('regression (fuzz): a line of exactly max_line, or ending in a CR, is cut the same whatever the chunking', () => {
+  const split = (chunks: string[], max: number) => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l), max);
+    for (const c of chunks) s.push(Buffer.from(c));
+    s.end();
+    return lines;
+  };
+  // held as a partial, "efgh" was emitted as a piece and the newline made an empty line of it
+  assert.deepEqual(split(['abcdefgh', '\nz'], 4), ['abcd', 'efgh', 'z']);
+  assert.deepEqual(split(['abcdefgh\nz'], 4), ['abcd', 'efgh', 'z']);
+  // the CR of a CR LF cut between two reads counted towards the piece
+  assert.deepEqual(split(['abc\r', '\n'], 3), ['abc']);
+  assert.deepEqual(split(['\r', '\n'], 1), ['']);
+});
