@@ -4,6 +4,7 @@
  * fake clock (nothing a request defines ever runs), a log hub in a temp dir, the real
  * handlers and the real dispatcher. Shutdown and hot restart are only counted.
  */
+import path from 'node:path';
 import { FakeClock } from '../src/core/clock.ts';
 import { CronJobs } from '../src/core/cron.ts';
 import { isTendError } from '../src/core/errors.ts';
@@ -12,6 +13,7 @@ import { makeServiceSpec } from '../src/core/service-spec.ts';
 import { Supervisor } from '../src/core/supervisor.ts';
 import { Dispatcher, type Handlers } from '../src/daemon/dispatcher.ts';
 import { makeHandlers } from '../src/daemon/handlers.ts';
+import { History } from '../src/daemon/history.ts';
 import { LogHub } from '../src/logs/log-hub.ts';
 import { FakeDriver } from './fake-driver.ts';
 
@@ -50,6 +52,8 @@ export function makeWorld(logDir: string): World {
   const jobs = new Jobs({ clock, baseEnv: {}, emit: () => {}, log: () => {} });
   const cron = new CronJobs(jobs, { clock, emit: () => {} });
   const logs = new LogHub(logDir);
+  const history = new History(path.join(logDir, 'state'));
+  sup.events.add((e) => history.event(e));
   sup.logs.add((l) => logs.push(l));
   sup.addAll(
     [
@@ -84,6 +88,7 @@ export function makeWorld(logDir: string): World {
     hotRestart: () => {
       ended.restart++;
     },
+    history,
   });
   const internalErrors: string[] = [];
   // every handler watched: a failure that is not a TendError is a bug whatever the transport
@@ -126,6 +131,7 @@ export function makeWorld(logDir: string): World {
       sup.killAll();
       await sup.shutdown({ timeoutMs: 1000 }).catch(() => {});
       await logs.close();
+      history.close();
     },
   };
 }

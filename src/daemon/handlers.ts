@@ -15,10 +15,11 @@ import type { LogHub } from '../logs/log-hub.ts';
 import type { StoredLine } from '../logs/log-line.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
-import type { EventView, ServiceView } from '../protocol/methods.ts';
+import type { EventView, ResultOf, ServiceView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { cronView, eventView, jobView, serviceView, specView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
+import { type History, pointInTime } from './history.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
@@ -39,6 +40,7 @@ export interface DaemonApi {
   hotRestart(): void;
   /** With `--exit-guard`: the code a shutdown request must carry. */
   readonly exitGuard?: number | null;
+  readonly history: History;
 }
 
 const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
@@ -357,6 +359,10 @@ export function makeHandlers(api: DaemonApi): Handlers {
         };
       }),
     'logs.unfollow': (p) => untrack(p.subscription),
+    'history.query': (p) => {
+      const q = { ...p, since: pointInTime(p?.since, 'since'), until: pointInTime(p?.until, 'until') };
+      return api.history.query(q) as ResultOf<'history.query'>;
+    },
     'rpc.discover': () => openRpcDocument(api.version),
   };
 }

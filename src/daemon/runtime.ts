@@ -24,6 +24,7 @@ import { reaper } from '../process/reaper.ts';
 import { CronState } from './cron-state.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { makeHandlers } from './handlers.ts';
+import { defaultRetention, History } from './history.ts';
 import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
@@ -103,6 +104,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
     }
   }
+  const history = new History(home.stateDir, { ...defaultRetention, ...config?.history });
   // the hub exists before the supervisor: services' pipes drain straight into its files
   let hub: LogHub | null = null;
   const sup = new Supervisor({
@@ -113,8 +115,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     readTail: (service, stream, maxBytes) => hub?.readTail(service, stream, maxBytes) ?? Buffer.alloc(0),
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
-    attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),
+    attachController: (service, format, io) =>
+      server?.dispatcher.serveController(io, format, {
+        scope: 'admin',
+        who: `controller ${service}`,
+        from: `controller ${service}`,
+      }),
   });
+  sup.events.add((e) => history.event(e));
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
       const status = sup.status(e.service)[0];
@@ -215,6 +223,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const server = new RpcServer({
     socketPath: home.socket,
+    group: config?.socket ?? null,
+    audit: history.action,
     ...followBuffer(),
     handlers: makeHandlers({
       sup,
@@ -229,6 +239,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: (code) => shutdown(code),
       hotRestart,
       exitGuard: options.exitGuard ?? null,
+      history,
     }),
   });
   const savedNames = new Set(savedSpecs.map((s) => s.name));
@@ -277,6 +288,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await runClosers();
       await server.close();
       await logs.close();
+      history.close();
       resolveDone(code);
     })();
   }
@@ -300,6 +312,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.flushed();
       runState.replace(switchRecords(sup));
+      history.close();
       process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
         ...process.env,
         // the new image must not run the config's jobs again: they ran when tend first started

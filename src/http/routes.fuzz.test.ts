@@ -207,7 +207,7 @@ async function serveWorld(t: TestContext) {
       jobs: () => call('job.list'),
       cron: () => call('cron.list'),
     }),
-    token: () => token,
+    auth: (given) => (given === token ? { name: 'admin', scope: 'admin' } : null),
     tls: null,
     provisrBasePath: '/api',
     page: null,

@@ -14,7 +14,8 @@ import { PageRoutes } from './page-routes.ts';
 import { HttpApi } from './server.ts';
 import { StatsSampler } from './stats-sampler.ts';
 import { loadTls } from './tls.ts';
-import { ensureToken, tokenFile, tokenSource } from './token.ts';
+import { ensureToken, tokenFile } from './token.ts';
+import { tokenChecker } from './tokens.ts';
 
 export type Say = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -25,14 +26,13 @@ export async function serveHttp(
   say: Say,
 ): Promise<string | null> {
   const stateDir = runtime.home.stateDir;
-  let token: (() => string | null) | null = null;
+  let auth: ReturnType<typeof tokenChecker> | null = null;
   if (settings.auth === 'token') {
-    const file = tokenFile(stateDir);
-    const made = ensureToken(file);
+    const made = ensureToken(tokenFile(stateDir));
     if (made.created) {
       say('info', `HTTP API token (shown once; "tend token" shows it again): ${made.token}`);
     }
-    token = tokenSource(file);
+    auth = tokenChecker(stateDir);
   }
   try {
     const tls = settings.tls ? await loadTls(settings.tls, stateDir) : null;
@@ -52,7 +52,8 @@ export async function serveHttp(
     const api = new HttpApi({
       dispatcher: runtime.dispatcher,
       metrics,
-      token,
+      auth,
+      say,
       tls,
       provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
       allowedOrigins: settings.allowedOrigins,

@@ -1,0 +1,45 @@
+/**
+ * The credentials of the process at the other end of a unix socket (SO_PEERCRED), so tend
+ * knows which user a connection on its socket belongs to. null without koffi, or for a
+ * socket that is not a unix one.
+ */
+import { createRequire } from 'node:module';
+
+const SOL_SOCKET = 1;
+const SO_PEERCRED = 17;
+
+type GetSockOpt = (fd: number, level: number, name: number, value: Buffer, length: Buffer) => number;
+let getsockopt: GetSockOpt | null | undefined;
+
+function load(): GetSockOpt | null {
+  if (getsockopt !== undefined) return getsockopt;
+  try {
+    const require = createRequire(import.meta.url);
+    const koffi = require('koffi') as {
+      load(name: string): { func(signature: string): GetSockOpt };
+    };
+    getsockopt = koffi
+      .load('libc.so.6')
+      .func('int getsockopt(int fd, int level, int name, void *value, void *length)');
+  } catch {
+    getsockopt = null;
+  }
+  return getsockopt;
+}
+
+export interface PeerCred {
+  readonly pid: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export function peerCred(fd: number): PeerCred | null {
+  const call = load();
+  if (!call || fd < 0) return null;
+  // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+  const value = Buffer.alloc(12);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(12);
+  if (call(fd, SOL_SOCKET, SO_PEERCRED, value, length) !== 0) return null;
+  return { pid: value.readInt32LE(0), uid: value.readUInt32LE(4), gid: value.readUInt32LE(8) };
+}
