@@ -211,6 +211,13 @@ export const errors = {
     http: 500,
     exit: 1,
   },
+  TEND_STRAYS_STOPPED: {
+    message: (d) =>
+      `stopped ${String(d.count)} process group(s) (${String(d.pgids)}) a killed tend had started but not recorded, or of services removed meanwhile`,
+    rpc: -32055,
+    http: 500,
+    exit: 1,
+  },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,

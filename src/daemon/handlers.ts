@@ -224,10 +224,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'group.restart': (p) => act(sup.restart(groupMembers(p.name)), started, p.wait),
     'service.remove': async (p) => {
       const bases = [...new Set(sup.select(p.names, { spareSystem: true }).map((r) => r.spec.name))];
-      for (const b of bases) {
-        await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
-        api.store?.delete(b);
-      }
+      for (const b of bases) await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
+      // one write for the batch: a tend killed half-way finds all of it saved, never a part
+      api.store?.deleteAll(bases);
       return { removed: bases };
     },
     'service.describe': (p) =>

@@ -12,7 +12,7 @@ import { TendError } from '../core/errors.ts';
 import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
-import { assertValidName } from '../core/names.ts';
+import { assertValidName, splitInstanceName } from '../core/names.ts';
 import type { ProcessDriver } from '../core/process-driver.ts';
 import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
@@ -29,6 +29,7 @@ import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
+import { stopGroups, strayGroups, supervisedBy } from './strays.ts';
 
 export interface RuntimeOptions {
   readonly home: HomeLayout;
@@ -86,6 +87,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const hotRestarted = process.env[hotRestartMark] === '1';
   delete process.env[hotRestartMark];
   const { home } = options;
+  // every process started from here on carries the mark a later tend finds strays by
+  process.env[supervisedBy] = home.dir;
   mkdirSync(home.dir, { recursive: true, mode: 0o700 });
   const config = options.configPath ? await loadConfig(options.configPath) : null;
   const baseDir = config?.dir ?? home.dir;
@@ -256,6 +259,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
+  const bringUpNames = new Set(bringUp.map((s) => s.name));
+  const kept = new Set(
+    [...orphans]
+      .filter(([n, r]) => r.pid !== 0 && bringUpNames.has(splitInstanceName(n).base))
+      .map(([, r]) => r.pid),
+  );
+  const strays = strayGroups(home.dir, kept);
+  if (strays.length) {
+    options.warn?.(new TendError('TEND_STRAYS_STOPPED', { count: strays.length, pgids: strays.join(', ') }));
+    stopGroups(strays);
+  }
   sup.addAll(bringUp, { bringUp: true });
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
