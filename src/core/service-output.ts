@@ -48,10 +48,22 @@ export class ServiceOutput {
     if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
     ensureDir(this.#host.pipeDir);
     const out = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.out`));
-    const err = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.err`));
+    let err: Fifo;
+    try {
+      err = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.err`));
+    } catch (e) {
+      // out of descriptors: nothing half-open is left behind
+      out.close({ remove: true });
+      throw e;
+    }
     this.#fifos = { out, err };
-    this.#attach(out, 'stdout');
-    this.#attach(err, 'stderr');
+    try {
+      this.#attach(out, 'stdout');
+      this.#attach(err, 'stderr');
+    } catch (e) {
+      this.close();
+      throw e;
+    }
     return this.#fifos;
   }
 
