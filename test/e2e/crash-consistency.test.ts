@@ -138,7 +138,8 @@ test(`kill -9 of tend at random moments (${iterations} times) while it adds, upd
     await waitFor(
       `iteration ${i}: every service running once`,
       async () => {
-        const list = await c.service.list().catch((err: Error) => {
+        const list = await c.service.list().catch(async (err: Error) => {
+          await Promise.race([d.exited, new Promise((r) => setTimeout(r, 2000))]);
           throw new Error(
             `${err.message}: tend ended ${d.child.exitCode} ${d.child.signalCode}: ${d.output()}`,
           );
