@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pidsWithEnv } from '../src/process/proc.ts';
+import { scalePlot } from './lib/plot.ts';
 import { derive, markdown, type PeerResult, type RunResult } from './lib/report.ts';
 import { peerFactories } from './peers/index.ts';
 import { installPeer, peersCacheDir } from './peers/install.ts';
@@ -24,6 +25,9 @@ const { values, positionals } = parseArgs({
     peers: { type: 'string', default: 'pm2,supervisord' },
     n: { type: 'string' },
     sizes: { type: 'string' },
+    // the peers' bring-up of 5,000 takes them a quarter of an hour per scenario; the scale
+    // figures are tend's own, so the peers may stop at a smaller size
+    'peer-sizes': { type: 'string' },
     'log-lines': { type: 'string' },
     trials: { type: 'string' },
     window: { type: 'string' },
@@ -51,11 +55,11 @@ const defaults: BenchOptions = values.quick
   ? { n: 5, sizes: [5, 10], logLines: 10_000, trials: 5, windowSeconds: 1, soakMinutes: 0.05, settleMs: 3000 }
   : {
       n: 100,
-      sizes: [100, 1000],
+      sizes: [100, 1000, 5000],
       logLines: 1_000_000,
       trials: 50,
-      windowSeconds: 10,
-      soakMinutes: 10,
+      windowSeconds: 60,
+      soakMinutes: 30,
       settleMs: 10_000,
     };
 const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
@@ -110,6 +114,27 @@ function killLeftovers(): void {
   }
 }
 
+// 5,000 services need more open files than a shell's default gives (tend holds two named
+// pipes and a log file per service, supervisord a log file and the child's pipes): the run
+// re-executes itself with more, up to the hard limit (a container may forbid raising it; a
+// peer that runs out then reports the error for that size)
+const hardFiles = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
+const wantFiles = Math.min(
+  4 * Math.max(...options.sizes) + 1024,
+  Number.isFinite(hardFiles) ? hardFiles : Number.POSITIVE_INFINITY,
+);
+if (!process.env.TEND_BENCH_ULIMIT) {
+  const soft = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
+  if (Number.isFinite(soft) && soft < wantFiles) {
+    const again = spawnSync(
+      'sh',
+      ['-c', `ulimit -n ${wantFiles} && exec "$@"`, 'sh', process.execPath, ...process.argv.slice(1)],
+      { stdio: 'inherit', env: { ...process.env, TEND_BENCH_ULIMIT: String(wantFiles) } },
+    );
+    process.exit(again.status ?? 1);
+  }
+}
+
 const cacheDir = peersCacheDir();
 const skipped: Record<string, string> = {};
 const results = new Map<string, PeerResult & { figures: Record<string, number> }>();
@@ -124,9 +149,13 @@ for (const name of requested) {
   results.set(name, { peer: name, version: probe?.version(), figures: {}, errors: {} });
 }
 
+const peerOptions: BenchOptions = values['peer-sizes']
+  ? { ...options, sizes: values['peer-sizes'].split(',').map(Number) }
+  : options;
+
 function contextFor(name: string): ScenarioContext {
   return {
-    options,
+    options: name === 'tend' ? options : peerOptions,
     async withPeer(fn) {
       const dir = mkdtempSync(path.join(os.tmpdir(), `tend-bench-${name}-`));
       const peer: Peer | undefined = peerFactories[name]?.(dir, cacheDir);
@@ -168,7 +197,7 @@ const run: RunResult = {
     kernel: os.release(),
     node: process.version,
   },
-  options: { scenarios: chosen.map((s) => s.name), ...options },
+  options: { scenarios: chosen.map((s) => s.name), ...options, peerSizes: peerOptions.sizes },
   results: [...results.values()].map((r) => ({ ...r, figures: derive(r.figures) })),
   skipped,
 };
@@ -177,6 +206,12 @@ const stem = path.join(values.out, run.date.replaceAll(':', '-').slice(0, 19));
 writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
 const table = markdown(run, analysis());
 writeFileSync(`${stem}.md`, table);
-if (values.results) writeFileSync(values.results, table);
+if (values.results) {
+  // the table and the raw figures it was made from, side by side, and the growth as a plot
+  writeFileSync(values.results, table);
+  const base = values.results.replace(/\.md$/, '');
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(path.join(path.dirname(values.results), 'scale.svg'), scalePlot(run));
+}
 console.log(table);
 console.error(`results: ${stem}.json`);

@@ -8,12 +8,16 @@ import path from 'node:path';
 import { FakeClock } from '../src/core/clock.ts';
 import { CronJobs } from '../src/core/cron.ts';
 import { isTendError } from '../src/core/errors.ts';
+import { HandleTable } from '../src/core/handles.ts';
 import { Jobs } from '../src/core/jobs.ts';
 import { makeServiceSpec } from '../src/core/service-spec.ts';
 import { Supervisor } from '../src/core/supervisor.ts';
 import { Dispatcher, type Handlers } from '../src/daemon/dispatcher.ts';
+import { ExitControl } from '../src/daemon/exit-control.ts';
+import { HandleState } from '../src/daemon/handle-state.ts';
 import { makeHandlers } from '../src/daemon/handlers.ts';
 import { History } from '../src/daemon/history.ts';
+import { SignalCounts } from '../src/daemon/signal-counts.ts';
 import { LogHub } from '../src/logs/log-hub.ts';
 import { FakeDriver } from './fake-driver.ts';
 
@@ -89,6 +93,19 @@ export function makeWorld(logDir: string): World {
       ended.restart++;
     },
     history,
+    fd: {
+      sup,
+      handles: new HandleTable(),
+      handleState: new HandleState(path.join(logDir, 'state')),
+      store: null,
+      baseDir: logDir,
+      signals: new SignalCounts((e) => sup.events.emit(e)),
+      exit: new ExitControl(
+        { guard: null, execOnExit: null },
+        { setExecOnExit: () => {}, setGuarded: () => {} },
+      ),
+      proxies: () => [],
+    },
   });
   const internalErrors: string[] = [];
   // every handler watched: a failure that is not a TendError is a bug whatever the transport

@@ -3,10 +3,11 @@
  * positions. Syntax errors (and duplicate keys, which JSON.parse would silently merge) become
  * TEND_CONFIG_INVALID errors with file:line:col.
  */
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { LineCounter, parseDocument } from 'yaml';
 import { configError, toConfigIssues } from './issues.ts';
 import { type Locator, tomlLocator, yamlLocator } from './locate.ts';
+import { tomlLib, yamlLib } from './parsers.ts';
+
+export { loadParsers } from './parsers.ts';
 
 export type Format = 'toml' | 'yaml' | 'json';
 
@@ -38,8 +39,9 @@ export function parseText(text: string, format: Format, file: string): Parsed {
 }
 
 function parseTomlText(text: string, file: string): unknown {
+  const { parse, TomlError } = tomlLib();
   try {
-    return parseToml(text);
+    return parse(text);
   } catch (e) {
     if (e instanceof TomlError) {
       const first = (e.message.split('\n')[0] ?? e.message).replace(/^Invalid TOML document: /, '');
@@ -52,6 +54,7 @@ function parseTomlText(text: string, file: string): unknown {
 
 /** Duplicate keys and syntax errors, reported by the yaml parser with positions. */
 function yamlErrors(text: string, file: string): void {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const err = doc.errors[0];
@@ -70,7 +73,7 @@ function parseYamlText(text: string, file: string): unknown {
   yamlErrors(text, file);
   // a key that is itself a table is turned into a string (and then refused by the schema);
   // yaml would also print a process warning for it
-  const doc = parseDocument(text, { logLevel: 'error' });
+  const doc = yamlLib().parseDocument(text, { logLevel: 'error' });
   try {
     return doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (e) {

@@ -134,6 +134,13 @@ export const errors = {
     http: 500,
     exit: 1,
   },
+  TEND_STATE_VERSION: {
+    message: (d) =>
+      `state file ${String(d.file)} is in format ${q(d.found)}${d.writer ? ` (written by tend ${String(d.writer)})` : ''}; tend ${String(d.self)} reads format ${String(d.supported)}: run the tend that wrote it, or move the file away to start afresh (its services are not adopted then)`,
+    rpc: -32016,
+    http: 500,
+    exit: 1,
+  },
   TEND_PID_REUSED: {
     message: (d) =>
       `service ${q(d.name)}: pid ${String(d.pid)} from the saved state now belongs to another process (its start time differs); not adopted`,
@@ -216,6 +223,59 @@ export const errors = {
       `stopped ${String(d.count)} process group(s) (${String(d.pgids)}) a killed tend had started but not recorded, or of services removed meanwhile`,
     rpc: -32055,
     http: 500,
+    exit: 1,
+  },
+  TEND_FD_NOT_FOUND: {
+    message: (d) =>
+      `handle ${q(d.name)} not found${d.service ? ` (service ${q(d.service)} names it)` : ''}; "tend fd ls" lists handles`,
+    rpc: -32031,
+    http: 404,
+    exit: 3,
+  },
+  TEND_FD_EXISTS: {
+    message: (d) => `handle ${q(d.name)} already exists`,
+    rpc: -32032,
+    http: 409,
+    exit: 1,
+  },
+  TEND_FD_OPEN_FAILED: {
+    message: (d) => `could not open handle ${q(d.name)}: ${String(d.why)}`,
+    rpc: -32033,
+    http: 500,
+    exit: 1,
+  },
+  TEND_FD_IN_USE: {
+    message: (d) =>
+      `handle ${q(d.name)} is named by ${String(d.users)}; change or remove those services first`,
+    rpc: -32034,
+    http: 409,
+    exit: 1,
+  },
+  TEND_FD_INVALID: {
+    message: (d) => `service ${q(d.service)}: ${String(d.why)}`,
+    rpc: -32035,
+    http: 400,
+    exit: 1,
+  },
+  TEND_FD_TAKE_FAILED: {
+    message: (d) => `fd.take ${String(d.name)}: ${String(d.why)}`,
+    rpc: -32036,
+    http: 400,
+    exit: 1,
+  },
+  TEND_PROXY_NOT_FOUND: {
+    message: (d) => `service ${q(d.name)} has no on_demand proxy`,
+    rpc: -32037,
+    http: 404,
+    exit: 3,
+  },
+  TEND_EXIT_GUARD_CODE: {
+    message: (d) =>
+      d.set
+        ? 'an exit guard is already set; clear it with its code first'
+        : "that is not the exit guard's code",
+    rpc: -32038,
+    http: 403,
     exit: 1,
   },
   TEND_TIMEOUT: {

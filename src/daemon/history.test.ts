@@ -5,7 +5,7 @@ import { tempDir } from '../../test/helpers.ts';
 import { History, pointInTime } from './history.ts';
 
 const exit = (service: string, at: number) =>
-  ({ type: 'exit', service, pid: 1, code: 1, signal: null, at }) as const;
+  ({ type: 'exit', service, pid: 1, code: 1, signal: null, at, uptimeMs: 100, downtimeMs: null }) as const;
 
 test('filters by name (a base matches its instances), kind and time; pages forwards and backwards', (t) => {
   const dir = tempDir(t);

@@ -57,8 +57,6 @@ export class History {
   #queue: Row[] = [];
   #scheduled = false;
   #sincePrune = 0;
-  /** When each running process was spawned, for the run time of its exit. */
-  readonly #spawned = new Map<string, number>();
   #closed = false;
 
   constructor(stateDir: string, retention: HistoryRetention = defaultRetention) {
@@ -100,21 +98,14 @@ export class History {
           detail: { from: e.from, to: e.to, reason: e.reason, pid: e.pid },
         });
         return;
-      case 'spawn':
-        this.#spawned.set(e.service, e.at);
-        return;
       case 'exit': {
-        const started = this.#spawned.get(e.service);
-        this.#spawned.delete(e.service);
-        const runMs = started === undefined ? null : e.at - started;
         const how = e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
-        const after = runMs === null ? '' : ` after ${formatMs(runMs)}`;
         this.#add({
           at: e.at,
           service: e.service,
           kind: 'exit',
-          what: `pid ${e.pid} ${how}${after}`,
-          detail: { pid: e.pid, code: e.code, signal: e.signal, run_ms: runMs },
+          what: `pid ${e.pid} ${how} after ${formatMs(e.uptimeMs)}`,
+          detail: { pid: e.pid, code: e.code, signal: e.signal, run_ms: e.uptimeMs, down_ms: e.downtimeMs },
         });
         return;
       }

@@ -3,24 +3,18 @@
  * knows which user a connection on its socket belongs to. null without koffi, or for a
  * socket that is not a unix one.
  */
-import { createRequire } from 'node:module';
+import { libcFunctions, type NativeFn } from './koffi.ts';
 
 const SOL_SOCKET = 1;
 const SO_PEERCRED = 17;
 
-type GetSockOpt = (fd: number, level: number, name: number, value: Buffer, length: Buffer) => number;
-let getsockopt: GetSockOpt | null | undefined;
+let getsockopt: NativeFn | null | undefined;
 
-function load(): GetSockOpt | null {
+function load(): NativeFn | null {
   if (getsockopt !== undefined) return getsockopt;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as {
-      load(name: string): { func(signature: string): GetSockOpt };
-    };
-    getsockopt = koffi
-      .load('libc.so.6')
-      .func('int getsockopt(int fd, int level, int name, void *value, void *length)');
+    getsockopt =
+      libcFunctions()?.func('int getsockopt(int fd, int level, int name, void *value, void *length)') ?? null;
   } catch {
     getsockopt = null;
   }

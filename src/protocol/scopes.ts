@@ -49,6 +49,7 @@ const control = [
   'cron.trigger',
   'cron.suspend',
   'cron.resume',
+  'signal.clear',
 ];
 
 const needed = new Map<string, Scope>([

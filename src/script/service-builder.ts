@@ -13,12 +13,17 @@ type Definition = Record<string, unknown>;
 
 export class ServiceBuilder {
   readonly name: string;
-  readonly #client: Client;
+  readonly #client: Client | (() => Promise<Client>);
   readonly #def: Definition = {};
 
-  constructor(client: Client, name: string) {
+  /** `client` may be a function: the builder of an import connects only when it registers. */
+  constructor(client: Client | (() => Promise<Client>), name: string) {
     this.#client = client;
     this.name = name;
+  }
+
+  async #connected(): Promise<Client> {
+    return typeof this.#client === 'function' ? this.#client() : this.#client;
   }
 
   /** The command line (run by /bin/sh -c only when it has shell syntax). */
@@ -76,13 +81,14 @@ export class ServiceBuilder {
 
   /** Adds the service to the daemon and starts it; bad fields are refused, naming the field. */
   async register(): Promise<this> {
-    await this.#client.service.add({ services: { [this.name]: this.#def } });
+    await (await this.#connected()).service.add({ services: { [this.name]: this.#def } });
     return this;
   }
 
   /** Waits until every instance is running (ready), at most `seconds`; returns their state. */
   async wait(seconds = 30): Promise<ServiceView[]> {
-    await this.#client.service.start({ names: [this.name], wait: seconds * 1000 });
-    return this.#client.service.status({ name: this.name });
+    const client = await this.#connected();
+    await client.service.start({ names: [this.name], wait: seconds * 1000 });
+    return client.service.status({ name: this.name });
   }
 }

@@ -33,7 +33,7 @@ export async function run(
   opts: AddOptions,
 ): Promise<number> {
   const { services, relocate } = opts.file
-    ? fromFile(opts.file)
+    ? await fromFile(opts.file)
     : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e };
   const client = await cli.client();
   // how the file fits with what already runs is checked by tend; its answer is told at file:line:col
@@ -47,15 +47,15 @@ export async function run(
   return 0;
 }
 
-function fromFile(file: string): {
+async function fromFile(file: string): Promise<{
   services: Record<string, Record<string, unknown>>;
   relocate: (e: unknown) => unknown;
-} {
+}> {
   const abs = path.resolve(file);
   const text = readFileSync(abs, 'utf8');
   const dir = path.dirname(abs);
   // the fields, with locations; throws TEND_CONFIG_INVALID naming file:line:col
-  const { relocate } = parseServicesFragment(text, abs, dir);
+  const { relocate } = await parseServicesFragment(text, abs, dir);
   const defs = readDefinitions(text, abs);
   for (const def of Object.values(defs)) {
     if (typeof def.cwd === 'string') def.cwd = path.resolve(dir, def.cwd);

@@ -11,8 +11,10 @@ import { waitForTend } from '../../client/wait-for-tend.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
+import { selfArgs } from '../../native/single-executable.ts';
 import { readStat } from '../../process/proc.ts';
 import type { Cli } from '../context.ts';
+import { currentExecOnExit, guardAgainstFatalErrors, setExecOnExit, setGuarded } from '../exit-policy.ts';
 import { execForLongRun } from '../long-running.ts';
 import { handleModeSignals } from '../mode-signals.ts';
 import { makeLogger } from '../output/logger.ts';
@@ -22,7 +24,7 @@ import { version } from '../version.ts';
 export async function run(
   cli: Cli,
   configArg: string | undefined,
-  opts: { detach?: boolean; http?: string },
+  opts: { detach?: boolean; http?: string; exitGuard?: string },
 ): Promise<number> {
   const home = layout(cli.options.home ?? daemonHomeDir());
   const configPath = configArg ? path.resolve(configArg) : null;
@@ -30,12 +32,18 @@ export async function run(
   if (opts.detach) return detach(cli, home.dir, home.socket, home.pidFile);
   execForLongRun({ heap: true });
   const logger = makeLogger();
+  const exitGuard = opts.exitGuard === undefined ? null : guardCode(opts.exitGuard);
+  const fatal = (m: string) => logger.log('error', m);
+  if (exitGuard !== null) guardAgainstFatalErrors(fatal);
   const runtime = await startRuntime({
     home,
     configPath,
     persist: true,
     exitOnCriticalFailure: false,
     version,
+    exitGuard,
+    execOnExit: currentExecOnExit(),
+    exitHooks: { setExecOnExit, setGuarded: (on) => setGuarded(on, fatal) },
     warn: (e) => logger.log('warn', e.message, { code: e.code }),
   });
   // the PID file carries the start time so a reused PID is never mistaken for this daemon
@@ -62,12 +70,21 @@ export async function run(
   return code;
 }
 
+function guardCode(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new TendError('TEND_USAGE', {
+      message: `--exit-guard: expected an integer code, got ${JSON.stringify(value)}`,
+    });
+  return n;
+}
+
 /** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */
 async function detach(cli: Cli, dir: string, socket: string, pidFile: string): Promise<number> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const out = openSync(path.join(dir, 'tend.log'), 'a', 0o600);
-  const args = process.argv.slice(1).filter((a) => a !== '-d' && a !== '--detach');
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+  const args = selfArgs().filter((a) => a !== '-d' && a !== '--detach');
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, TEND_HOME: dir },

@@ -61,7 +61,16 @@ test('tend up lines: padded prefixes, stderr marked, tend lines for spawns, exit
   p.line({ service: 'web', stream: 'stdout', text: 'hello' });
   p.line({ service: 'worker:0', stream: 'stderr', text: 'oops' });
   p.event({ type: 'spawn', service: 'web', pid: 42, at: 0 });
-  p.event({ type: 'exit', service: 'web', pid: 42, code: 1, signal: null, at: 0 });
+  p.event({
+    type: 'exit',
+    service: 'web',
+    pid: 42,
+    code: 1,
+    signal: null,
+    at: 0,
+    uptimeMs: 5,
+    downtimeMs: null,
+  });
   const base = { type: 'state', service: 'web', at: 0, pid: null } as const;
   p.event({
     ...base,

@@ -69,7 +69,9 @@ export class UpPrinter {
           : `${e.service} exited with code ${e.code}`;
       case 'state':
         if (e.to === 'backoff' || e.to === 'failed' || e.to === 'blocked') {
-          const tail = e.reason.split('; ').slice(1).join('; ') || e.reason;
+          // the exit was told by its own event: an exit's reason is told from what follows it
+          const afterExit = /^(exited with code|killed by|stopped)\b/.test(e.reason);
+          const tail = (afterExit && e.reason.split('; ').slice(1).join('; ')) || e.reason;
           return e.to === 'failed' ? `${e.service} failed: ${tail}` : `${e.service} ${tail}`;
         }
         if (e.to === 'running' && e.from === 'starting' && e.reason !== 'ready: no readiness check') {
