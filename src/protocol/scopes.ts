@@ -6,7 +6,7 @@
 export const scopes = ['read', 'control', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
 
-const read = [
+export const readMethods = [
   'system.ping',
   'system.version',
   'service.list',
@@ -34,7 +34,7 @@ const read = [
   'rpc.discover',
 ];
 
-const control = [
+export const controlMethods = [
   'service.start',
   'service.stop',
   'service.restart',
@@ -53,8 +53,8 @@ const control = [
 ];
 
 const needed = new Map<string, Scope>([
-  ...read.map((m) => [m, 'read'] as const),
-  ...control.map((m) => [m, 'control'] as const),
+  ...readMethods.map((m) => [m, 'read'] as const),
+  ...controlMethods.map((m) => [m, 'control'] as const),
 ]);
 
 /** The scope a method needs. */
