@@ -11,9 +11,11 @@ const marker = `TEND_TEST_RUN=${randomUUID()}`;
 const files = process.argv.slice(2);
 const patterns = files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
+// `npm run test:deep` (TEND_DEEP=1) runs each fuzz target 100,000 times: minutes, not seconds
+const timeoutMs = process.env.TEND_DEEP === '1' ? 3_600_000 : 120_000;
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=4', '--test-timeout=120000', ...patterns],
+  ['--test', '--test-concurrency=4', `--test-timeout=${timeoutMs}`, ...patterns],
   { stdio: 'inherit', env: { ...process.env, TEND_TEST_RUN: marker.split('=')[1] } },
 );
 

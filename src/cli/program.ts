@@ -302,11 +302,36 @@ program
   .description('re-read the config and apply what changed (an invalid config changes nothing)')
   .action(action(() => import('./commands/reload.ts')));
 
-program
+const token = program
   .command('token')
-  .description("show the HTTP API's bearer token of this machine's tend; --rotate replaces it")
+  .description("show the HTTP API's admin token of this machine's tend; --rotate replaces it; add, ls, rm")
   .option('--rotate', 'write a new token; the old one stops working at once')
   .action(action(() => import('./commands/token.ts')));
+token
+  .command('add')
+  .description('make a named token with a scope: read (lists, logs, events), control (+ start/stop), admin')
+  .argument('<name>')
+  .requiredOption('--scope <scope>', 'read, control or admin')
+  .action(action(async () => ({ run: (await import('./commands/token.ts')).add })));
+token
+  .command('ls')
+  .description('list the tokens: name, scope, when made (never the tokens)')
+  .action(action(async () => ({ run: (await import('./commands/token.ts')).ls })));
+token
+  .command('rm')
+  .description('revoke a named token: it is refused (401) from the next request on')
+  .argument('<name>')
+  .action(action(async () => ({ run: (await import('./commands/token.ts')).rm })));
+
+program
+  .command('history')
+  .description('what happened: state changes and why, exits with code and run time, who did what')
+  .argument('[names...]', 'services (names or bases); all when absent')
+  .option('--since <when>', 'from a duration ago ("1d", "2h", "90m")')
+  .option('--until <when>', 'up to a duration ago')
+  .option('--kind <kinds>', 'only these kinds: state, exit, action, added, removed, log-error, job, illegal')
+  .option('--limit <n>', 'at most this many entries (default 100)')
+  .action(action(() => import('./commands/history.ts')));
 
 const context = program
   .command('context')

@@ -1,7 +1,8 @@
 /**
  * A JSON-RPC connection to tend's socket: calls matched to responses by id, notifications
- * delivered as async iterators with a bounded queue (the oldest are dropped and counted when
- * the consumer falls behind), and every pending call failed when the connection closes.
+ * delivered as async iterators with a bounded queue (a consumer that falls behind stops the
+ * reading of the socket, so tend drops and counts what it cannot send, and tells it), and
+ * every pending call failed when the connection closes.
  */
 import net from 'node:net';
 import type { z } from 'zod';
@@ -37,9 +38,9 @@ interface Stream {
   readonly method: string;
   queue: unknown[];
   wake: (() => void) | null;
-  dropped: number;
 }
 
+/** Notifications queued for a consumer before the socket is no longer read. */
 const maxQueued = 10_000;
 
 /** Bytes both ways: a unix socket, or the two halves of a streamed HTTPS request. */
@@ -58,6 +59,7 @@ export class RpcConnection {
   readonly #streams = new Set<Stream>();
   #nextId = 0;
   #closed = false;
+  #paused = false;
   #onClosed: () => void = () => {};
   /** Resolves when the connection has closed, from either side. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -174,8 +176,8 @@ export class RpcConnection {
   notifications<N extends NotificationName>(
     method: N,
     { signal }: { signal?: AbortSignal | undefined } = {},
-  ): AsyncIterable<NotificationParams<N>> & { dropped(): number } {
-    const stream: Stream = { method, queue: [], wake: null, dropped: 0 };
+  ): AsyncIterable<NotificationParams<N>> {
+    const stream: Stream = { method, queue: [], wake: null };
     this.#streams.add(stream);
     const self = this;
     const onAbort = () => {
@@ -184,13 +186,14 @@ export class RpcConnection {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     return {
-      dropped: () => stream.dropped,
       async *[Symbol.asyncIterator]() {
         try {
           for (;;) {
             if (signal?.aborted) return;
             if (stream.queue.length) {
-              yield stream.queue.shift() as NotificationParams<N>;
+              const next = stream.queue.shift() as NotificationParams<N>;
+              if (stream.queue.length <= maxQueued / 2) self.#resumeReading();
+              yield next;
               continue;
             }
             if (self.#closed) return;
@@ -201,6 +204,7 @@ export class RpcConnection {
         } finally {
           signal?.removeEventListener('abort', onAbort);
           self.#streams.delete(stream);
+          self.#resumeReading();
         }
       },
     };
@@ -225,11 +229,12 @@ export class RpcConnection {
     if (typeof msg.method === 'string' && msg.id === undefined) {
       for (const s of this.#streams) {
         if (s.method !== msg.method) continue;
-        if (s.queue.length >= maxQueued) {
-          s.queue.shift();
-          s.dropped++;
-        }
         s.queue.push(msg.params);
+        // never dropped here, where nobody would count it: tend counts what it cannot send
+        if (s.queue.length >= maxQueued && !this.#paused) {
+          this.#paused = true;
+          this.#io.input.pause();
+        }
         s.wake?.();
         s.wake = null;
       }
@@ -239,6 +244,14 @@ export class RpcConnection {
     if (!pending) return;
     if (msg.error) pending.reject(new RpcError(msg.error));
     else pending.resolve(msg.result);
+  }
+
+  /** Reads the socket again once every consumer is back under its bound. */
+  #resumeReading(): void {
+    if (!this.#paused) return;
+    for (const s of this.#streams) if (s.queue.length > maxQueued / 2) return;
+    this.#paused = false;
+    this.#io.input.resume();
   }
 
   #onClose(): void {

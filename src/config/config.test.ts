@@ -327,3 +327,29 @@ describe('jobs and cron jobs in config', () => {
     assert.equal(spec.failedJobsHistoryLimit, 1);
   });
 });
+
+test('regression (fuzz): YAML aliases that expand exponentially are a located error, not a crash', async (t) => {
+  const dir = tempDir(t);
+  const laughs = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (const [prev, next] of [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+  ])
+    laughs.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`);
+  const file = write(dir, 'tend.yaml', `${laughs.join('\n')}\nservices: *e\n`);
+  assert.match(await errorOf(file), /^.*tend\.yaml:2:\d+ syntax error: Excessive alias count/);
+});
+
+test('regression (fuzz): a YAML key that is a table prints no process warning; the schema refuses it', async (t) => {
+  const dir = tempDir(t);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const file = write(dir, 'tend.yaml', 'services:\n  ? {a: 1}\n  : command: x\n');
+  assert.match(await errorOf(file), /services\["\{ a: 1 \}"\]: invalid service name/);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(warnings, []);
+});

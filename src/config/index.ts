@@ -35,6 +35,10 @@ export interface LoadedConfig {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** `[server.http]`, or null when the HTTP API is off. */
   readonly http: HttpSettings | null;
+  /** `[server.socket]`: a group whose members may use the socket, and what they may do. */
+  readonly socket: { readonly group: string; readonly scope: 'read' | 'control' | 'admin' } | null;
+  /** `[history]`: the retention of `tend history`, each bound absent when not set. */
+  readonly history: { readonly maxAgeMs?: number; readonly maxEntries?: number };
   /** `[fds.NAME]`, and the socket of each on_demand `listen` address. */
   readonly fds: ReadonlyMap<string, HandleDecl>;
   /** A problem found later (a handle that cannot be opened) as a located config error. */
@@ -73,6 +77,11 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
     fds,
     issueAt: (p, message) => configError(abs, toConfigIssues(abs, locate, [{ path: [...p], message }])),
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
+    socket: config.server?.socket ?? null,
+    history: {
+      ...(config.history?.max_age !== undefined ? { maxAgeMs: config.history.max_age } : {}),
+      ...(config.history?.max_entries !== undefined ? { maxEntries: config.history.max_entries } : {}),
+    },
     jobs: jobSpecsOf(config, dir),
     cron: cronSpecsOf(config, dir),
     groups: Object.fromEntries(Object.entries(config.groups).map(([name, g]) => [name, [...g.members]])),

@@ -71,7 +71,19 @@ function yamlErrors(text: string, file: string): void {
 
 function parseYamlText(text: string, file: string): unknown {
   yamlErrors(text, file);
-  return yamlLib().parseDocument(text).toJS() ?? {};
+  // a key that is itself a table is turned into a string (and then refused by the schema);
+  // yaml would also print a process warning for it
+  const doc = yamlLib().parseDocument(text, { logLevel: 'error' });
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // aliases that expand exponentially ("a billion laughs"), or an alias of itself
+    const alias = text.search(/\*[^\s,\]}]/);
+    const before = text.slice(0, Math.max(alias, 0));
+    const line = before.split('\n').length;
+    const column = alias < 0 ? 1 : alias - before.lastIndexOf('\n');
+    throw syntaxError(file, line, column, e instanceof Error ? e.message : String(e));
+  }
 }
 
 function parseJsonText(text: string, file: string): unknown {

@@ -543,6 +543,17 @@ export function isLoopbackListen(listen: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+export const socketSchema = z.strictObject({
+  group: z
+    .string()
+    .min(1)
+    .describe('members of this group may connect too (the socket becomes mode 0660, its folder 0710)'),
+  scope: z
+    .enum(['read', 'control', 'admin'])
+    .default('read')
+    .describe("what the group's members may do: read (default), control or admin"),
+});
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -570,9 +581,25 @@ export const configSchema = z
       .default({})
       .describe('named sets of services, started, stopped and restarted together'),
     server: z
-      .strictObject({ http: httpSchema.optional().describe('the HTTP API (off when absent)') })
+      .strictObject({
+        http: httpSchema.optional().describe('the HTTP API (off when absent)'),
+        socket: socketSchema.optional().describe("the control socket's access (its owner only when absent)"),
+      })
       .optional()
-      .describe("tend's own servers besides the control socket"),
+      .describe("tend's own servers and the control socket's access"),
+    history: z
+      .strictObject({
+        max_age: duration.optional().describe('entries older than this are deleted (default "30d")'),
+        max_entries: z
+          .number()
+          .int()
+          .min(100)
+          .max(100_000_000)
+          .optional()
+          .describe('at most this many entries are kept, the oldest deleted first (default 200000)'),
+      })
+      .optional()
+      .describe('the history of state changes, exits and actions (`tend history`) in state/history.db'),
   })
   .superRefine((c, ctx) => {
     for (const name of Object.keys(c.services)) {

@@ -185,6 +185,46 @@ export const errors = {
     http: 500,
     exit: 1,
   },
+  TEND_FORBIDDEN: {
+    message: (d) =>
+      `${String(d.who)} has the ${String(d.scope)} scope; ${String(d.method)} needs ${String(d.needs)}`,
+    rpc: -32050,
+    http: 403,
+    exit: 1,
+  },
+  TEND_TOKEN_NOT_FOUND: {
+    message: (d) =>
+      `no token named ${q(d.name)}${d.names ? ` (there are: ${String(d.names) || 'none'})` : ''}`,
+    rpc: -32051,
+    http: 404,
+    exit: 3,
+  },
+  TEND_TOKEN_EXISTS: {
+    message: (d) => `a token named ${q(d.name)} exists already (tend token rm ${String(d.name)} first)`,
+    rpc: -32052,
+    http: 409,
+    exit: 1,
+  },
+  TEND_AUTH_RATE_LIMITED: {
+    message: (d) =>
+      `too many failed authentications from ${String(d.address)}; try again in ${String(d.retryS)} s`,
+    rpc: -32053,
+    http: 429,
+    exit: 1,
+  },
+  TEND_SOCKET_GROUP_UNKNOWN: {
+    message: (d) => `[server.socket] group ${q(d.group)} does not exist on this machine`,
+    rpc: -32054,
+    http: 500,
+    exit: 1,
+  },
+  TEND_STRAYS_STOPPED: {
+    message: (d) =>
+      `stopped ${String(d.count)} process group(s) (${String(d.pgids)}) a killed tend had started but not recorded, or of services removed meanwhile`,
+    rpc: -32055,
+    http: 500,
+    exit: 1,
+  },
   TEND_FD_NOT_FOUND: {
     message: (d) =>
       `handle ${q(d.name)} not found${d.service ? ` (service ${q(d.service)} names it)` : ''}; "tend fd ls" lists handles`,

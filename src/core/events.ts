@@ -35,11 +35,15 @@ export type SupervisorEvent =
       readonly at: number;
     }
   | {
+      /** A log file stopped taking writes; with `resumed`, it takes them again. */
       readonly type: 'log-error';
       readonly service: string;
       readonly file: string;
       readonly error: string;
       readonly at: number;
+      readonly resumed?: boolean;
+      /** With `resumed`: what could not be held in memory meanwhile (the marker line says it too). */
+      readonly dropped?: { readonly lines: number; readonly bytes: number };
     }
   | {
       /** A job run (or a cron job's run) changed phase or counts; `service` is the run's name. */

@@ -35,6 +35,8 @@ export class ServiceOutput {
   readonly #host: Host;
   #fifos: { readonly out: Fifo; readonly err: Fifo } | null = null;
   #seq = 0;
+  /** Cancels the pending re-drains of the pipes (they must not touch a closed fd). */
+  readonly #cancels: (() => void)[] = [];
 
   constructor(owner: OutputOwner, host: Host) {
     this.#owner = owner;
@@ -46,10 +48,22 @@ export class ServiceOutput {
     if (this.#fifos || this.#host.pipeDir === null) return this.#fifos;
     ensureDir(this.#host.pipeDir);
     const out = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.out`));
-    const err = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.err`));
+    let err: Fifo;
+    try {
+      err = Fifo.open(path.join(this.#host.pipeDir, `${this.#owner.name}.err`));
+    } catch (e) {
+      // out of descriptors: nothing half-open is left behind
+      out.close({ remove: true });
+      throw e;
+    }
     this.#fifos = { out, err };
-    this.#attach(out, 'stdout');
-    this.#attach(err, 'stderr');
+    try {
+      this.#attach(out, 'stdout');
+      this.#attach(err, 'stderr');
+    } catch (e) {
+      this.close();
+      throw e;
+    }
     return this.#fifos;
   }
 
@@ -61,6 +75,7 @@ export class ServiceOutput {
 
   /** Stops reading the named pipes; after a clean stop they are removed (nothing is left in them). */
   close({ remove = true } = {}): void {
+    for (const cancel of this.#cancels.splice(0)) cancel();
     this.#fifos?.out.close({ remove });
     this.#fifos?.err.close({ remove });
     this.#fifos = null;
@@ -115,11 +130,23 @@ export class ServiceOutput {
       catchUp = clock.setTimer(Math.min(20, Math.max(0, behindSince + 250 - now)), readTail);
     };
     // the pipe is emptied into the file at once; its lines are split after, in slices
+    let again: TimerHandle | null = null;
+    this.#cancels.push(() => {
+      again?.cancel();
+      again = null;
+    });
     const drain = () => {
       if (backlog.full) return true;
       const skip = backlog.canShed && (unread > 0 || backlog.bytes >= keepBytes);
       const moved = this.#host.drainPipe(name, stream, fifo.fd, !skip);
       if (moved === null) return false;
+      // a drain stops at its limit; the rest of the pipe is moved in the next turn, as no
+      // new write may come to say it is there
+      if (moved.more && !again)
+        again = clock.setTimer(0, () => {
+          again = null;
+          drain();
+        });
       if (skip) {
         if (moved.bytes > 0) behind(moved.bytes);
       } else if (moved.chunks.length > 0) {

@@ -499,24 +499,37 @@ export class ServiceRunner {
       this.#send(() => ({ type: 'spawn-failed', why, awaiting: false }));
       return;
     }
-    const fifos = this.#output.open();
-    const output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
+    let output: { stdout: number; stderr: number } | null = null;
+    let proc: ReturnType<ProcessDriver['spawn']>;
     const control = spec.fds.find((f) => f.handle === controlHandle);
-    const proc = this.#host.driver.spawn(
-      {
-        name: this.name,
-        argv: spec.argv,
-        cwd: spec.cwd,
-        env: { ...env, ...handleEnv(spec, control?.fd ?? null) },
-        ...identity,
-        channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
-        output,
-        controller: spec.controller !== null && !control,
-        ...(handles.fds.length ? { fds: handles.fds } : {}),
-        ...(spec.sockets.length ? { listenPid: true } : {}),
-      },
-      (end) => this.#onEnd(run, end, startedAt),
-    );
+    try {
+      const fifos = this.#output.open();
+      output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
+      proc = this.#host.driver.spawn(
+        {
+          name: this.name,
+          argv: spec.argv,
+          cwd: spec.cwd,
+          env: { ...env, ...handleEnv(spec, control?.fd ?? null) },
+          ...identity,
+          channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
+          output,
+          controller: spec.controller !== null && !control,
+          ...(handles.fds.length ? { fds: handles.fds } : {}),
+          ...(spec.sockets.length ? { listenPid: true } : {}),
+        },
+        (end) => this.#onEnd(run, end, startedAt),
+      );
+    } catch (e) {
+      // out of descriptors (EMFILE) or processes: this run fails, tend and the others go on
+      if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
+      this.#output.close();
+      handles.release();
+      if (handles.control !== null) closeFd(handles.control);
+      const why = `could not start: ${e instanceof Error ? e.message : String(e)}`;
+      this.#send(() => ({ type: 'spawn-failed', why, awaiting: false }));
+      return;
+    }
     // the child has its own copies now
     if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
     handles.release();

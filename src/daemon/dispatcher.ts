@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { closest } from '../config/did-you-mean.ts';
 import { formatPath } from '../config/issues.ts';
+import { TendError } from '../core/errors.ts';
 import { eventTsv } from '../protocol/event-tsv.ts';
 import {
   errorResponse,
@@ -26,14 +27,36 @@ import {
   type ParsedParamsOf,
   type ResultOf,
 } from '../protocol/methods.ts';
+import { permits, type Scope, scopeOf } from '../protocol/scopes.ts';
 import { parseTextCommand, textReply } from './text-commands.ts';
+
+/** Who is calling, as far as tend knows: what they may do, their name, where they came from. */
+export interface Access {
+  readonly scope: Scope;
+  /** A socket user (`uid 1000`), a token's name (`token ci`) or a controller. */
+  readonly who: string;
+  /** `socket`, `http 10.0.0.7`, `controller web`. */
+  readonly from: string;
+}
+
+/** What every call that is not a read leaves behind: who asked for what, and how it went. */
+export type AuditFn = (entry: {
+  readonly method: MethodName;
+  readonly params: unknown;
+  readonly access: Access | undefined;
+  readonly error: string | null;
+}) => void;
 
 export interface CallContext {
   readonly connectionId: number;
+  /** The caller's scope and name; absent for tend's own calls (metrics, the page's reads). */
+  readonly access?: Access;
   /** Pushes a notification to this connection; dropped (and counted) if it is not reading. */
   notify(method: string, params: unknown): void;
   /** Notifications dropped so far on this connection because its reader fell behind. */
   dropped(): number;
+  /** Calls `fn` once when a reader that fell behind has taken everything queued for it. */
+  onDrain(fn: () => void): void;
   onClose(fn: () => void): void;
   /** A controller on a control socket: the next descriptor that came with its commands. */
   takeFd?(): number | null;
@@ -53,6 +76,8 @@ export interface DispatcherOptions {
   readonly notifyHighWater?: number;
   /** Above this much unsent output, a connection that does not read is closed. */
   readonly hardLimit?: number;
+  /** Told of every call past the read scope, allowed or not. */
+  readonly audit?: AuditFn;
 }
 
 /** What a stream transport gives: bytes in, bytes out, and a way to drop the connection. */
@@ -78,17 +103,20 @@ export class Dispatcher {
       // a fast service can write tens of MB in one burst; a follower may lag this far behind
       notifyHighWater: 64 * 1024 * 1024,
       hardLimit: 256 * 1024 * 1024,
+      audit: () => {},
       ...options,
     };
   }
 
   /** A context for a one-shot call (an HTTP request): nothing can be pushed to it. */
-  oneShotContext(): CallContext & { close(): void } {
+  oneShotContext(access?: Access): CallContext & { close(): void } {
     const closers: (() => void)[] = [];
     return {
       connectionId: ++this.#nextId,
+      ...(access ? { access } : {}),
       notify: () => {},
       dropped: () => 0,
+      onDrain: () => {},
       onClose: (fn) => closers.push(fn),
       close: () => {
         for (const fn of closers.splice(0)) fn();
@@ -97,8 +125,8 @@ export class Dispatcher {
   }
 
   /** One call with no connection behind it (an HTTP request, a scrape): the full response. */
-  async callOnce(method: MethodName, params?: unknown): Promise<RpcResponse> {
-    const ctx = this.oneShotContext();
+  async callOnce(method: MethodName, params?: unknown, access?: Access): Promise<RpcResponse> {
+    const ctx = this.oneShotContext(access);
     try {
       const message = { jsonrpc: '2.0', id: 1, method, ...(params === undefined ? {} : { params }) };
       return (await this.handleOne(message, ctx)) as RpcResponse;
@@ -111,20 +139,28 @@ export class Dispatcher {
   streamContext(
     output: StreamIo['output'],
     format: (method: string, params: unknown) => string = jsonNotification,
+    access?: Access,
   ): CallContext & { close(): void } {
     const closers: (() => void)[] = [];
     let dropped = 0;
     return {
       connectionId: ++this.#nextId,
+      ...(access ? { access } : {}),
       notify: (method, params) => {
         if (output.destroyed || output.writableEnded) return;
         if (output.writableLength > this.#opts.notifyHighWater) {
           dropped++;
           return;
         }
-        output.write(`${format(method, params)}\n`);
+        // as bytes, not a string: a reader that lags holds up to notifyHighWater of them, and
+        // Buffers are outside the JS heap, counted exactly, and freed once written; strings
+        // queued there would grow the old generation, which V8 keeps long after
+        output.write(Buffer.from(`${format(method, params)}\n`));
       },
       dropped: () => dropped,
+      onDrain: (fn) => {
+        if (!output.destroyed && !output.writableEnded) output.once('drain', fn);
+      },
       onClose: (fn) => closers.push(fn),
       close: () => {
         for (const fn of closers.splice(0)) fn();
@@ -133,8 +169,8 @@ export class Dispatcher {
   }
 
   /** A connection speaking newline-delimited JSON-RPC in both directions. */
-  serveStream(io: StreamIo): CallContext & { close(): void } {
-    const ctx = this.streamContext(io.output);
+  serveStream(io: StreamIo, access?: Access): CallContext & { close(): void } {
+    const ctx = this.streamContext(io.output, jsonNotification, access);
     const send = (message: unknown) => {
       if (io.output.destroyed || io.output.writableEnded) return;
       if (io.output.writableLength > this.#opts.hardLimit) {
@@ -180,12 +216,17 @@ export class Dispatcher {
   serveController(
     io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; takeFd?: () => number | null },
     format: 'tsv' | 'json',
+    access?: Access,
   ): void {
     const output = io.output as StreamIo['output'];
-    const stream = this.streamContext(output, (method, params) => {
-      const event = (params as { event?: EventView }).event;
-      return format === 'tsv' && event ? eventTsv(event) : jsonNotification(method, params);
-    });
+    const stream = this.streamContext(
+      output,
+      (method, params) => {
+        const event = (params as { event?: EventView }).event;
+        return format === 'tsv' && event ? eventTsv(event) : jsonNotification(method, params);
+      },
+      access,
+    );
     const ctx: CallContext & { close(): void } = io.takeFd ? { ...stream, takeFd: io.takeFd } : stream;
     // what has not been answered yet: `echo` answers after all of it (daemonproxy's barrier)
     const pending = new Set<Promise<unknown>>();
@@ -299,11 +340,27 @@ export class Dispatcher {
         }),
       );
     }
+    const audited = scopeOf(req.method) !== 'read';
+    const audit = (error: string | null) =>
+      audited &&
+      this.#opts.audit({ method: req.method as MethodName, params: parsed.data, access: ctx.access, error });
+    if (ctx.access && !permits(ctx.access.scope, req.method)) {
+      const refusal = new TendError('TEND_FORBIDDEN', {
+        who: ctx.access.who,
+        scope: ctx.access.scope,
+        method: req.method,
+        needs: scopeOf(req.method),
+      });
+      audit(refusal.message);
+      return answer(errorResponse(id, toErrorObject(refusal)));
+    }
     try {
       const handler = this.#opts.handlers[req.method] as (p: unknown, c: CallContext) => unknown;
       const result = await handler(parsed.data, ctx);
+      audit(null);
       return answer({ jsonrpc: '2.0', id, result });
     } catch (e) {
+      audit(e instanceof Error ? e.message : String(e));
       return answer(errorResponse(id, toErrorObject(e)));
     }
   }

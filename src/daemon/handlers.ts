@@ -10,15 +10,17 @@ import type { Jobs } from '../core/jobs.ts';
 import type { ServiceState } from '../core/lifecycle.ts';
 import { splitInstanceName } from '../core/names.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
-import type { Supervisor } from '../core/supervisor.ts';
+import type { ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import type { LogHub } from '../logs/log-hub.ts';
+import type { StoredLine } from '../logs/log-line.ts';
 import { normalizeSignal } from '../process/group.ts';
 import { readStat } from '../process/proc.ts';
-import type { EventView } from '../protocol/methods.ts';
+import type { EventView, ResultOf, ServiceView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { cronView, eventView, jobView, serviceView, specView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
 import { type FdApi, makeFdHandlers } from './fd-handlers.ts';
+import { type History, pointInTime } from './history.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
@@ -39,6 +41,7 @@ export interface DaemonApi {
   hotRestart(): void;
   /** Handles, proxies, signal counts and the exit guard (fd-handlers.ts). */
   readonly fd: FdApi;
+  readonly history: History;
 }
 
 const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
@@ -86,7 +89,24 @@ export function makeHandlers(api: DaemonApi): Handlers {
     subscriptions.delete(subscription);
     return { ok: true as const };
   };
-  const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(serviceView);
+  /** The kernel's view, with the log file's trouble (a full disk) when it has one. */
+  const view = (s: ServiceStatus): ServiceView => {
+    const p = api.logs.problem(s.name);
+    return p
+      ? {
+          ...serviceView(s),
+          log_error: {
+            file: p.file,
+            error: p.error,
+            since: p.since,
+            held_bytes: p.heldBytes,
+            dropped_lines: p.dropped.lines,
+            dropped_bytes: p.dropped.bytes,
+          },
+        }
+      : serviceView(s);
+  };
+  const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(view);
   const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
     if (wait && names.length) await sup.waitFor(names, states, { timeoutMs: wait });
   };
@@ -155,8 +175,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       setImmediate(() => api.hotRestart());
       return { ok: true };
     },
-    'service.list': () => sup.list().map(serviceView),
-    'service.status': (p) => sup.status(p.name).map(serviceView),
+    'service.list': () => sup.list().map(view),
+    'service.status': (p) => sup.status(p.name).map(view),
     'service.start': (p) => act(sup.start(p.names), started, p.wait),
     'service.stop': (p) => act(sup.stop(p.names), stopped, p.wait),
     'service.restart': (p) => act(sup.restart(p.names), started, p.wait),
@@ -176,14 +196,14 @@ export function makeHandlers(api: DaemonApi): Handlers {
           started,
           p.wait,
         );
-      return p.wait ? list(all.map((s) => s.name)) : out.map(serviceView);
+      return p.wait ? list(all.map((s) => s.name)) : out.map(view);
     },
     'service.update': async (p) => {
       const [spec] = specs({ [p.name]: p.service });
       if (!spec) throw new TendError('TEND_USAGE', { message: 'no service given' });
       const out = await sup.update(spec, p.wait ? { timeoutMs: p.wait } : {});
       api.store?.set(p.name, p.service);
-      return out.map(serviceView);
+      return out.map(view);
     },
     'service.scale': async (p) => {
       const out = await sup.scale(p.name, p.instances, p.wait ? { timeoutMs: p.wait } : {});
@@ -208,10 +228,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'group.restart': (p) => act(sup.restart(groupMembers(p.name)), started, p.wait),
     'service.remove': async (p) => {
       const bases = [...new Set(sup.select(p.names, { spareSystem: true }).map((r) => r.spec.name))];
-      for (const b of bases) {
-        await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
-        api.store?.delete(b);
-      }
+      for (const b of bases) await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
+      // one write for the batch: a tend killed half-way finds all of it saved, never a part
+      api.store?.deleteAll(bases);
       return { removed: bases };
     },
     'service.describe': (p) =>
@@ -354,7 +373,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
     'logs.follow': (p, ctx) =>
       track(ctx, (subscription) => {
         let missed = 0;
-        return api.logs.follow(logQuery(p), (lines) => {
+        let waiting = false;
+        let stopped = false;
+        const sendOne = (lines: readonly StoredLine[]) => {
           // a batch the socket cannot take is counted and told to the follower with the next one
           const before = ctx.dropped();
           const compact = lines.map((l) => [l.service, l.stream === 'stdout' ? 0 : 1, l.at, l.seq, l.text]);
@@ -363,9 +384,47 @@ export function makeHandlers(api: DaemonApi): Handlers {
             missed ? { subscription, lines: compact, missed } : { subscription, lines: compact },
           );
           missed = ctx.dropped() > before ? missed + lines.length : 0;
+          // a burst that ends while the reader is behind has no next batch: it is told once it
+          // has read what was queued
+          if (missed && !waiting) {
+            waiting = true;
+            ctx.onDrain(() => {
+              waiting = false;
+              if (missed && !stopped) sendOne([]);
+            });
+          }
+        };
+        const off = api.logs.follow(logQuery(p), (all) => {
+          for (const lines of slices(all)) sendOne(lines);
         });
+        return () => {
+          stopped = true;
+          off();
+        };
       }),
     'logs.unfollow': (p) => untrack(p.subscription),
+    'history.query': (p) => {
+      const q = { ...p, since: pointInTime(p?.since, 'since'), until: pointInTime(p?.until, 'until') };
+      return api.history.query(q) as ResultOf<'history.query'>;
+    },
     'rpc.discover': () => openRpcDocument(api.version),
   };
+}
+
+/** Text per logs.lines notification: its JSON stays a small string, which V8 frees cheaply. */
+const sliceChars = 32 * 1024;
+
+/** A batch of lines cut into notifications of about `sliceChars` of text each. */
+function* slices(lines: readonly StoredLine[]): Generator<readonly StoredLine[]> {
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < lines.length; i++) {
+    chars += (lines[i]?.text.length ?? 0) + 32;
+    if (chars >= sliceChars) {
+      yield lines.slice(start, i + 1);
+      start = i + 1;
+      chars = 0;
+    }
+  }
+  if (start < lines.length) yield lines.slice(start);
 }

@@ -1,26 +1,38 @@
 /**
- * The JSON-RPC server on tend's unix socket: mode 0600 in a 0700 folder, one message per line.
+ * The JSON-RPC server on tend's unix socket: mode 0600 in a 0700 folder, one message per line;
+ * with `[server.socket] group`, 0660 in a 0710 folder owned by that group, whose members get
+ * the scope configured (the owner and root always get admin, told apart by SO_PEERCRED).
  * A line over the limit closes only that connection; the dispatch itself is dispatcher.ts.
  */
-import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { TendError } from '../core/errors.ts';
-import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
+import { peerCred } from '../native/peer-cred.ts';
+import { resolveGroup } from '../process/users.ts';
+import type { Scope } from '../protocol/scopes.ts';
+import { type Access, Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 
 export interface RpcServerOptions extends DispatcherOptions {
   readonly socketPath: string;
+  /** A group whose members may connect, with what they may do. */
+  readonly group?: { readonly group: string; readonly scope: Scope } | null;
 }
 
 export class RpcServer {
   readonly #socketPath: string;
   readonly #server: net.Server;
   readonly #sockets = new Set<net.Socket>();
+  readonly #group: { readonly gid: number; readonly scope: Scope } | null;
   /** The same dispatch serves the other transports (HTTP, controllers). */
   readonly dispatcher: Dispatcher;
 
   constructor(options: RpcServerOptions) {
     this.#socketPath = options.socketPath;
+    const group = options.group;
+    const gid = group ? resolveGroup(group.group) : null;
+    if (group && gid === null) throw new TendError('TEND_SOCKET_GROUP_UNKNOWN', { group: group.group });
+    this.#group = group && gid !== null ? { gid, scope: group.scope } : null;
     this.dispatcher = new Dispatcher(options);
     this.#server = net.createServer((socket) => this.#accept(socket));
   }
@@ -44,7 +56,15 @@ export class RpcServer {
         resolve();
       });
     });
-    chmodSync(file, 0o600);
+    if (this.#group) {
+      // members pass through the folder to the socket, and see nothing else in it
+      chownSync(dir, -1, this.#group.gid);
+      chmodSync(dir, 0o710);
+      chownSync(file, -1, this.#group.gid);
+      chmodSync(file, 0o660);
+    } else {
+      chmodSync(file, 0o600);
+    }
   }
 
   /** A socket file whose server answers belongs to a live tend; otherwise it is stale. */
@@ -75,7 +95,21 @@ export class RpcServer {
     this.#sockets.add(socket);
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#sockets.delete(socket));
-    this.dispatcher.serveStream({ input: socket, output: socket, destroy: () => socket.destroy() });
+    this.dispatcher.serveStream(
+      { input: socket, output: socket, destroy: () => socket.destroy() },
+      this.#accessOf(socket),
+    );
+  }
+
+  /** The owner and root may do everything; anyone else got in through the group. */
+  #accessOf(socket: net.Socket): Access {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    const cred = peerCred(fd);
+    if (!cred)
+      return { scope: this.#group ? this.#group.scope : 'admin', who: 'a socket user', from: 'socket' };
+    const owner = cred.uid === 0 || cred.uid === process.getuid?.();
+    const scope = owner || !this.#group ? 'admin' : this.#group.scope;
+    return { scope, who: `uid ${cred.uid}`, from: `socket pid ${cred.pid}` };
   }
 }
 

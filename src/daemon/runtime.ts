@@ -13,7 +13,7 @@ import { HandleTable } from '../core/handles.ts';
 import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
-import { assertValidName } from '../core/names.ts';
+import { assertValidName, splitInstanceName } from '../core/names.ts';
 import type { ProcessDriver } from '../core/process-driver.ts';
 import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
@@ -29,12 +29,14 @@ import type { Dispatcher } from './dispatcher.ts';
 import { ExitControl, type ExitHooks } from './exit-control.ts';
 import { HandleState, openAll, type PassedState } from './handle-state.ts';
 import { makeHandlers } from './handlers.ts';
+import { defaultRetention, History } from './history.ts';
 import type { HomeLayout } from './home.ts';
 import { OnDemandProxies } from './proxy.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
 import { SignalCounts } from './signal-counts.ts';
+import { stopGroups, strayGroups, supervisedBy } from './strays.ts';
 
 export interface RuntimeOptions {
   readonly home: HomeLayout;
@@ -100,6 +102,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const hotRestarted = process.env[hotRestartMark] === '1';
   delete process.env[hotRestartMark];
   const { home } = options;
+  // every process started from here on carries the mark a later tend finds strays by
+  process.env[supervisedBy] = home.dir;
   mkdirSync(home.dir, { recursive: true, mode: 0o700 });
   const config = options.configPath ? await loadConfig(options.configPath) : null;
   const baseDir = config?.dir ?? home.dir;
@@ -118,6 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
     }
   }
+  const history = new History(home.stateDir, { ...defaultRetention, ...config?.history });
   // handles first: what a hot restart passed is taken back, then the config's are opened
   const handles = new HandleTable();
   const handleState = new HandleState(home.stateDir);
@@ -149,12 +154,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     readTail: (service, stream, maxBytes) => hub?.readTail(service, stream, maxBytes) ?? Buffer.alloc(0),
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
-    attachController: (_service, format, io) => {
-      if ('output' in io) return server?.dispatcher.serveController(io, format);
+    attachController: (service, format, io) => {
+      const access = { scope: 'admin', who: `controller ${service}`, from: `controller ${service}` } as const;
+      if ('output' in io) return server?.dispatcher.serveController(io, format, access);
       const control = openControlSocket(io.socket);
-      if (control) server?.dispatcher.serveController(control, format);
+      if (control) server?.dispatcher.serveController(control, format, access);
     },
   });
+  sup.events.add((e) => history.event(e));
   const signals = new SignalCounts((e) => sup.events.emit(e));
   const exit = new ExitControl(
     { guard: options.exitGuard ?? null, execOnExit: options.execOnExit ?? null },
@@ -225,9 +232,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     emit: (e) => sup.events.emit(e),
     scheduled: (name, at) => cronState.set(name, at),
   });
-  const logs = new LogHub(home.logDir, (service, file, error) =>
-    sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
-  );
+  const logs = new LogHub(home.logDir, {
+    onError: (service, file, error) =>
+      sup.events.emit({ type: 'log-error', service, file, error: error.message, at: Date.now() }),
+    onResume: (service, file, error, dropped) =>
+      sup.events.emit({
+        type: 'log-error',
+        service,
+        file,
+        error: error.message,
+        resumed: true,
+        dropped,
+        at: Date.now(),
+      }),
+  });
   hub = logs;
   sup.logs.add((line) => logs.push(line));
   // each service's log options are known to the hub before its first line
@@ -284,6 +302,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const server = new RpcServer({
     socketPath: home.socket,
+    group: config?.socket ?? null,
+    audit: history.action,
     ...followBuffer(),
     handlers: makeHandlers({
       sup,
@@ -297,6 +317,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       groups: () => groups,
       shutdown: (code) => shutdown(code),
       hotRestart,
+      history,
       fd: {
         sup,
         handles,
@@ -325,6 +346,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const proxies = new OnDemandProxies(sup, handles);
   closers.push(() => proxies.close());
+  const bringUpNames = new Set(bringUp.map((s) => s.name));
+  const kept = new Set(
+    [...orphans]
+      .filter(([n, r]) => r.pid !== 0 && bringUpNames.has(splitInstanceName(n).base))
+      .map(([, r]) => r.pid),
+  );
+  const strays = strayGroups(home.dir, kept);
+  if (strays.length) {
+    options.warn?.(new TendError('TEND_STRAYS_STOPPED', { count: strays.length, pgids: strays.join(', ') }));
+    stopGroups(strays);
+  }
   sup.addAll(bringUp, { bringUp: true });
   proxies.sync();
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
@@ -359,6 +391,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.close();
       handles.closeAll();
+      history.close();
       resolveDone(code);
     })();
   }
@@ -390,6 +423,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         execOnExit: exit.execOnExit,
         signals: signals.snapshot(),
       });
+      // committed before the exec; the new image opens the same database
+      history.flush();
       try {
         process.execve?.(process.execPath, selfArgv(), {
           ...process.env,

@@ -76,8 +76,14 @@ export class ServiceStore {
   }
 
   delete(name: string): void {
-    if (!this.has(name)) return;
-    delete this.#services[name];
+    this.deleteAll([name]);
+  }
+
+  /** Several names in one write. */
+  deleteAll(names: readonly string[]): void {
+    const present = names.filter((n) => this.has(n));
+    if (present.length === 0) return;
+    for (const n of present) delete this.#services[n];
     this.#save();
   }
 

@@ -14,6 +14,7 @@ import { Metrics } from './metrics.ts';
 import { PageRoutes } from './page-routes.ts';
 import { HttpApi, type HttpApiOptions } from './server.ts';
 import { StatsSampler } from './stats-sampler.ts';
+import { singleToken } from './tokens.ts';
 
 export interface HttpHandlerOptions {
   /** The bearer token every API request must carry; null accepts every request. */
@@ -55,7 +56,7 @@ export function httpHandler(runtime: Runtime, options: HttpHandlerOptions): Http
   const token = options.token;
   const api = new HttpApi({
     ...apiParts(runtime, runtime.version),
-    token: typeof token === 'function' ? token : token === null ? null : () => token,
+    auth: token === null ? null : singleToken(typeof token === 'function' ? token : () => token),
     tls: null,
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.basePath ? { basePath: options.basePath } : {}),

@@ -74,6 +74,20 @@ function addParams(r: RouteInput): unknown {
   return defined({ services: { [name]: definition }, wait: num(r.query, 'wait') });
 }
 
+/** `?since=1d&kinds=exit,state&after=ID&before=ID&limit=N`; a time is ms or a duration ago. */
+const historyQuery = (r: RouteInput, names: string[] | undefined) => {
+  const q = r.query;
+  return defined({
+    names,
+    kinds: list(q, 'kinds'),
+    since: num(q, 'since'),
+    until: num(q, 'until'),
+    after: num(q, 'after'),
+    before: num(q, 'before'),
+    limit: num(q, 'limit'),
+  });
+};
+
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/version', rpc: 'system.version', params: () => undefined },
   { method: 'GET', path: '/api/services', rpc: 'service.list', params: () => undefined },
@@ -156,6 +170,18 @@ export const routes: readonly Route[] = [
     rpc: 'system.shutdown',
     params: (r) =>
       defined({ code: num(r.query, 'code'), guard: num(r.query, 'guard') ?? object(r.body).guard }),
+  },
+  {
+    method: 'GET',
+    path: '/api/history',
+    rpc: 'history.query',
+    params: (r) => historyQuery(r, list(r.query, 'names')),
+  },
+  {
+    method: 'GET',
+    path: '/api/services/:name/history',
+    rpc: 'history.query',
+    params: (r) => historyQuery(r, [r.params.name ?? '']),
   },
   { method: 'GET', path: '/api/jobs', rpc: 'job.list', params: () => undefined },
   { method: 'GET', path: '/api/jobs/:name', rpc: 'job.status', params: (r) => ({ name: r.params.name }) },

@@ -11,8 +11,9 @@ import https from 'node:https';
 import net from 'node:net';
 import { isLoopbackListen, listenHost } from '../config/schema.ts';
 import { errors, isTendError, TendError } from '../core/errors.ts';
-import type { Dispatcher } from '../daemon/dispatcher.ts';
+import type { Access, Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
+import { AuthLimiter } from './auth-limiter.ts';
 import type { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { applyBrowserRules, setSecurityHeaders } from './origin.ts';
@@ -21,15 +22,17 @@ import type { PageRoutes } from './page-routes.ts';
 import { provisrRoute } from './provisr.ts';
 import { matchPath, type RouteInput, routes, streams } from './routes.ts';
 import type { TlsMaterial } from './tls.ts';
-import { tokensMatch } from './token.ts';
+import type { Holder } from './tokens.ts';
 
 export const maxBodyBytes = 1024 * 1024;
 
 export interface HttpApiOptions {
   readonly dispatcher: Dispatcher;
   readonly metrics: Metrics;
-  /** The current token, or null to accept every request (`auth = "none"`). */
-  readonly token: (() => string | null) | null;
+  /** Who a bearer token belongs to (tokens.ts), or null to accept every request (`auth = "none"`). */
+  readonly auth: ((given: string) => Holder | null) | null;
+  /** Where failed authentications are logged. */
+  readonly say?: (level: 'warn', message: string) => void;
   readonly tls: TlsMaterial | null;
   /** provisr's routes (with its shapes) under this base path, or absent. */
   readonly provisrBasePath?: string | null;
@@ -71,6 +74,7 @@ export class HttpApi {
   readonly #front: net.Server | null;
   readonly #plain: http.Server | null;
   #loopback = false;
+  readonly #limiter = new AuthLimiter();
 
   constructor(options: HttpApiOptions) {
     this.#opts = options;
@@ -150,11 +154,26 @@ export class HttpApi {
     });
   }
 
-  #authorized(req: http.IncomingMessage): boolean {
-    if (!this.#opts.token) return true;
-    const expected = this.#opts.token();
+  /**
+   * The caller's access, or a refusal: 401 for a missing or wrong token (logged, and counted
+   * against the address), 429 once an address has failed too often.
+   */
+  #access(req: http.IncomingMessage): Access {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const from = `http ${address}`;
+    if (!this.#opts.auth) return { scope: 'admin', who: 'anyone (auth = "none")', from };
+    const blockedS = this.#limiter.blockedFor(address);
+    if (blockedS > 0) throw new TendError('TEND_AUTH_RATE_LIMITED', { address, retryS: blockedS });
     const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    return expected !== null && given !== undefined && tokensMatch(given, expected);
+    const holder = given === undefined ? null : this.#opts.auth(given);
+    if (holder) return { scope: holder.scope, who: `token ${holder.name}`, from };
+    const failures = this.#limiter.failed(address);
+    const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
+    this.#opts.say?.(
+      'warn',
+      `HTTP ${req.method} ${req.url} from ${address} refused: ${why} (${failures} in the last minute)`,
+    );
+    throw new TendError('TEND_UNAUTHORIZED', { why: `${why} (tend token shows it on the server)` });
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -168,15 +187,19 @@ export class HttpApi {
       if (applyBrowserRules(req, res, rules)) return;
       const pagePath = (req.url ?? '/').split('?')[0] ?? '/';
       if (this.#opts.page?.serve(req, res, pagePath)) return;
-      if (!this.#authorized(req)) {
+      let access: Access;
+      try {
+        access = this.#access(req);
+      } catch (e) {
         res.setHeader('www-authenticate', 'Bearer realm="tend"');
-        const why = req.headers.authorization ? 'the bearer token is wrong' : 'a bearer token is required';
-        throw new TendError('TEND_UNAUTHORIZED', { why: `${why} (tend token shows it on the server)` });
+        if (isTendError(e) && e.code === 'TEND_AUTH_RATE_LIMITED')
+          res.setHeader('retry-after', String(e.data.retryS));
+        throw e;
       }
-      const url = new URL(req.url ?? '/', 'http://tend');
+      const url = requestUrl(req.url ?? '/');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = req.method ?? 'GET';
-      if (await this.#special(method, path, url, req, res)) return;
+      if (await this.#special(method, path, url, req, res, access)) return;
       const input = (params: Record<string, string>, body: unknown): RouteInput => ({
         params,
         query: url.searchParams,
@@ -187,7 +210,7 @@ export class HttpApi {
         return params ? [{ route: r, params }] : [];
       });
       const hit = matching.find((m) => m.route.method === method);
-      if (!hit && matching.length === 0 && (await this.#compat(method, path, url, req, res))) return;
+      if (!hit && matching.length === 0 && (await this.#compat(method, path, url, req, res, access))) return;
       if (!hit) {
         if (matching.length) {
           res.setHeader('allow', matching.map((m) => m.route.method).join(', '));
@@ -201,7 +224,7 @@ export class HttpApi {
       }
       const body = method === 'GET' || method === 'DELETE' ? undefined : parseJson(await readBody(req));
       const params = hit.route.params(input(hit.params, body));
-      const answer = await this.#opts.dispatcher.callOnce(hit.route.rpc, params);
+      const answer = await this.#opts.dispatcher.callOnce(hit.route.rpc, params, access);
       if ('error' in answer) return this.#sendRpcError(res, answer.error);
       sendJson(res, hit.route.created ? 201 : 200, answer.result);
     } catch (e) {
@@ -216,13 +239,15 @@ export class HttpApi {
     url: URL,
     req: http.IncomingMessage,
     res: http.ServerResponse,
+    access: Access,
   ): Promise<boolean> {
     const base = this.#opts.provisrBasePath;
     if (!base || !(path === base || path.startsWith(`${base}/`))) return false;
     const body = method === 'POST' ? parseJson(await readBody(req)) : undefined;
     const reply = await provisrRoute(
       { method, path: path.slice(base.length) || '/', query: url.searchParams, body },
-      (m, params) => this.#opts.dispatcher.callOnce(m as Parameters<Dispatcher['callOnce']>[0], params),
+      (m, params) =>
+        this.#opts.dispatcher.callOnce(m as Parameters<Dispatcher['callOnce']>[0], params, access),
     );
     if (!reply) return false;
     sendJson(res, reply.status, reply.body);
@@ -236,6 +261,7 @@ export class HttpApi {
     url: URL,
     req: http.IncomingMessage,
     res: http.ServerResponse,
+    access: Access,
   ): Promise<boolean> {
     const q = url.searchParams;
     const page = await this.#opts.pageRoutes?.answer(method, path, url, req, res);
@@ -254,7 +280,7 @@ export class HttpApi {
       return true;
     }
     if (method === 'POST' && path === '/api/rpc') {
-      const ctx = this.#opts.dispatcher.oneShotContext();
+      const ctx = this.#opts.dispatcher.oneShotContext(access);
       const answer = await this.#opts.dispatcher.handleLine(await readBody(req), ctx);
       ctx.close();
       if (answer === null) {
@@ -269,12 +295,15 @@ export class HttpApi {
     if (method === 'POST' && path === '/api/rpc/stream') {
       res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
       res.flushHeaders();
-      const ctx = this.#opts.dispatcher.serveStream({
-        input: req,
-        output: res,
-        // an embedding's request may have no socket of its own (a fetch handler's)
-        destroy: () => (req.socket ? req.socket.destroy() : req.destroy()),
-      });
+      const ctx = this.#opts.dispatcher.serveStream(
+        {
+          input: req,
+          output: res,
+          // an embedding's request may have no socket of its own (a fetch handler's)
+          destroy: () => (req.socket ? req.socket.destroy() : req.destroy()),
+        },
+        access,
+      );
       res.on('close', () => ctx.close());
       return true;
     }
@@ -300,7 +329,7 @@ export class HttpApi {
               }
             : null;
     if (!stream) return false;
-    await this.#stream(req, res, stream.rpc, stream.params);
+    await this.#stream(req, res, stream.rpc, stream.params, access);
     return true;
   }
 
@@ -313,21 +342,26 @@ export class HttpApi {
     res: http.ServerResponse,
     rpc: 'events.subscribe' | 'logs.follow',
     params: unknown,
+    access: Access,
   ): Promise<void> {
     const sse = (req.headers.accept ?? '').includes('text/event-stream');
     res.setHeader('content-type', sse ? 'text/event-stream' : 'application/x-ndjson');
     res.setHeader('cache-control', 'no-store');
     res.setHeader('x-accel-buffering', 'no');
     const item = (value: unknown) => (sse ? `data: ${JSON.stringify(value)}\n` : JSON.stringify(value));
-    const ctx = this.#opts.dispatcher.streamContext(res, (method, p) => {
-      if (method === 'events.event') return item((p as { event: unknown }).event);
-      const batch = p as { lines: [string, 0 | 1, number, number, string][]; missed?: number };
-      const out = batch.missed ? [item({ missed: batch.missed })] : [];
-      for (const [service, stream, at, seq, text] of batch.lines) {
-        out.push(item({ service, stream: stream === 0 ? 'stdout' : 'stderr', at, seq, text }));
-      }
-      return out.join('\n');
-    });
+    const ctx = this.#opts.dispatcher.streamContext(
+      res,
+      (method, p) => {
+        if (method === 'events.event') return item((p as { event: unknown }).event);
+        const batch = p as { lines: [string, 0 | 1, number, number, string][]; missed?: number };
+        const out = batch.missed ? [item({ missed: batch.missed })] : [];
+        for (const [service, stream, at, seq, text] of batch.lines) {
+          out.push(item({ service, stream: stream === 0 ? 'stdout' : 'stderr', at, seq, text }));
+        }
+        return out.join('\n');
+      },
+      access,
+    );
     const heartbeat = setInterval(() => res.write(sse ? ': keep-alive\n\n' : '\n'), 15_000).unref();
     res.on('close', () => {
       clearInterval(heartbeat);
@@ -359,6 +393,20 @@ export class HttpApi {
     }
     if (isTendError(e) && e.code === 'TEND_BODY_TOO_LARGE') res.setHeader('connection', 'close');
     sendJson(res, status ?? mapped.status, mapped.body);
+  }
+}
+
+/**
+ * The request target as a URL. Read as a path on this server, never relative to a base: `///`
+ * or `//host/x` is a path too (as a base-relative URL it would name another host, or none).
+ */
+export function requestUrl(target: string): URL {
+  try {
+    return new URL(`http://tend${target.startsWith('/') ? target : `/${target}`}`);
+  } catch {
+    throw new TendError('TEND_USAGE', {
+      message: `the request target ${JSON.stringify(target)} is not a path`,
+    });
   }
 }
 

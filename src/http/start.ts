@@ -10,7 +10,8 @@ import { apiParts } from './handler.ts';
 import { PageFiles, pageDir } from './page-files.ts';
 import { HttpApi } from './server.ts';
 import { loadTls } from './tls.ts';
-import { ensureToken, tokenFile, tokenSource } from './token.ts';
+import { ensureToken, tokenFile } from './token.ts';
+import { tokenChecker } from './tokens.ts';
 
 export type Say = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -21,20 +22,20 @@ export async function serveHttp(
   say: Say,
 ): Promise<string | null> {
   const stateDir = runtime.home.stateDir;
-  let token: (() => string | null) | null = null;
+  let auth: ReturnType<typeof tokenChecker> | null = null;
   if (settings.auth === 'token') {
-    const file = tokenFile(stateDir);
-    const made = ensureToken(file);
+    const made = ensureToken(tokenFile(stateDir));
     if (made.created) {
       say('info', `HTTP API token (shown once; "tend token" shows it again): ${made.token}`);
     }
-    token = tokenSource(file);
+    auth = tokenChecker(stateDir);
   }
   try {
     const tls = settings.tls ? await loadTls(settings.tls, stateDir) : null;
     const api = new HttpApi({
       ...apiParts(runtime, version),
-      token,
+      auth,
+      say,
       tls,
       provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
       allowedOrigins: settings.allowedOrigins,

@@ -1,10 +1,10 @@
 /**
  * The bearer token of the HTTP API: made on first start in the state dir (mode 0600), shown
- * or rotated by `tend token`. The file is the truth: a running tend sees a rotation at the
- * next request, with no restart. Tokens are compared in constant time.
+ * or rotated by `tend token`; it is the admin token (tokens.ts has the named ones). The file
+ * is the truth: a running tend sees a rotation at the next request, with no restart.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writePrivateFile } from '../process/write-private.ts';
 
@@ -31,31 +31,4 @@ export function writeNewToken(file: string): string {
 export function ensureToken(file: string): { token: string; created: boolean } {
   const token = readToken(file);
   return token ? { token, created: false } : { token: writeNewToken(file), created: true };
-}
-
-/** Hashing first gives equal lengths, so the comparison never leaks the token's length. */
-export function tokensMatch(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** Re-reads the token file only when it changed (a `tend token --rotate`). */
-export function tokenSource(file: string): () => string | null {
-  let seen = '';
-  let token: string | null = null;
-  return () => {
-    let stamp: string;
-    try {
-      const st = statSync(file);
-      stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
-    } catch {
-      return null;
-    }
-    if (stamp !== seen) {
-      token = readToken(file);
-      seen = stamp;
-    }
-    return token;
-  };
 }

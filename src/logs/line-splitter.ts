@@ -7,6 +7,9 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 
+/** Bytes decoded at a time. */
+const decodeSlice = 32 * 1024;
+
 export class LineSplitter {
   readonly #maxLine: number;
   readonly #emit: (line: string) => void;
@@ -19,6 +22,15 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
+    // in slices: a string past V8's regular object size (128 KiB) lives in the large-object
+    // space, which only a full collection frees, and the lines sliced from it keep it alive
+    for (let off = 0; off < chunk.length; off += decodeSlice)
+      this.#pushSlice(
+        off === 0 && chunk.length <= decodeSlice ? chunk : chunk.subarray(off, off + decodeSlice),
+      );
+  }
+
+  #pushSlice(chunk: Buffer): void {
     const text = this.#partial + this.#decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -28,7 +40,10 @@ export class LineSplitter {
       start = nl + 1;
     }
     this.#partial = start === 0 ? text : text.slice(start);
-    while (this.#partial.length >= this.#maxLine) {
+    // a held partial line is cut only while more than a piece waits, and a CR at its end
+    // does not count (it may be half of a CR LF): the pieces are then the same whatever the
+    // chunking, and the last one is emitted with its newline, as for a line read whole
+    while (this.#partial.length - (this.#partial.endsWith('\r') ? 1 : 0) > this.#maxLine) {
       this.#emit(this.#partial.slice(0, this.#maxLine));
       this.#partial = this.#partial.slice(this.#maxLine);
     }

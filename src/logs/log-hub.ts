@@ -4,9 +4,10 @@
  * batches, once per turn of the event loop, so a fast writer costs one message per batch.
  */
 import path from 'node:path';
+import type { Dropped } from './held-output.ts';
 import type { LogLine, LogStream, StoredLine } from './log-line.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import { type Moved, RotatingFile } from './rotating-file.ts';
+import { type Moved, RotatingFile, type WriteProblem } from './rotating-file.ts';
 
 export interface LogOptions {
   readonly bufferLines: number;
@@ -57,17 +58,25 @@ interface Follower {
   pending: StoredLine[];
 }
 
+/** What the hub tells its owner about a service's log files. */
+export interface LogFileEvents {
+  /** A file stopped taking writes (reported once until it works again). */
+  onError?(service: string, file: string, error: Error): void;
+  /** It takes writes again; `dropped` is what could not be held meanwhile. */
+  onResume?(service: string, file: string, error: Error, dropped: Dropped): void;
+}
+
 export class LogHub {
   readonly #dir: string;
-  readonly #onError: (service: string, file: string, error: Error) => void;
+  readonly #events: LogFileEvents;
   readonly #logs = new Map<string, ServiceLog>();
   readonly #options = new Map<string, LogOptions>();
   readonly #followers = new Set<Follower>();
   #flushScheduled = false;
 
-  constructor(dir: string, onError: (service: string, file: string, error: Error) => void = () => {}) {
+  constructor(dir: string, events: LogFileEvents = {}) {
     this.#dir = dir;
-    this.#onError = onError;
+    this.#events = events;
   }
 
   /** Options for a service (by base name); instances share them, each with its own file. */
@@ -88,14 +97,23 @@ export class LogHub {
         ? options.file.replace(/(\.log)?$/, `-${service.split(':')[1]}$1`)
         : options.file
       : path.join(this.#dir, `${service}.log`);
-    const rotation = {
-      maxBytes: options.maxBytes,
-      keep: options.keep,
-      compress: options.compress,
-      onError: (e: Error) => this.#onError(service, base, e),
+    const rotation = (file: string) => {
+      let last: Error | null = null;
+      return {
+        maxBytes: options.maxBytes,
+        keep: options.keep,
+        compress: options.compress,
+        onError: (e: Error) => {
+          last = e;
+          this.#events.onError?.(service, file, e);
+        },
+        onResume: (dropped: Dropped) =>
+          this.#events.onResume?.(service, file, last ?? new Error('unknown'), dropped),
+      };
     };
-    const out = new RotatingFile(base, rotation);
-    const err = options.split ? new RotatingFile(base.replace(/(\.log)?$/, '.err$1'), rotation) : out;
+    const out = new RotatingFile(base, rotation(base));
+    const errFile = base.replace(/(\.log)?$/, '.err$1');
+    const err = options.split ? new RotatingFile(errFile, rotation(errFile)) : out;
     log = { options, ring: new RingBuffer(options.bufferLines, options.bufferBytes), out, err };
     this.#logs.set(service, log);
     return log;
@@ -109,6 +127,17 @@ export class LogHub {
     const log = this.#log(service);
     if (log.options.timestamps) return null;
     return (stream === 'stdout' ? log.out : log.err).spliceFrom(pipeFd, readBack);
+  }
+
+  /** Why a service's log file is not being written (the first of its files that fails), or null. */
+  problem(service: string): (WriteProblem & { readonly file: string }) | null {
+    const log = this.#logs.get(service);
+    if (!log) return null;
+    for (const f of log.out === log.err ? [log.out] : [log.out, log.err]) {
+      const p = f.problem();
+      if (p) return { ...p, file: f.file };
+    }
+    return null;
   }
 
   /** The newest part of a service's log file, from a line start (see RotatingFile.readTail). */

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir, waitFor } from '../../test/helpers.ts';
+import { HeldOutput } from './held-output.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { defaultLogOptions, LogHub } from './log-hub.ts';
 import { RingBuffer } from './ring-buffer.ts';
@@ -65,25 +66,83 @@ test('gzip of rotated files', async (t) => {
   assert.deepEqual(readdirSync(dir).sort(), ['z.log', 'z.log.1.gz', 'z.log.2.gz']);
 });
 
-test('a file that cannot be written is reported and retried; no line is lost', async (t) => {
+test('a file that cannot be written is reported once and retried; no line is lost while the held output fits', async (t) => {
   const dir = tempDir(t);
   // a regular file where the log's folder should be: fails for root too
   const blocker = path.join(dir, 'logs');
   writeFileSync(blocker, '');
   const errors: string[] = [];
+  const resumed: { lines: number; bytes: number }[] = [];
   const out = new RotatingFile(path.join(blocker, 'svc.log'), {
     maxBytes: 0,
     keep: 0,
     compress: false,
     retryMs: 20,
     onError: (e) => errors.push(e.message),
+    onResume: (d) => resumed.push(d),
   });
   out.write('kept');
-  await waitFor('two error reports (the first try and a retry)', () => errors.length >= 2);
+  await waitFor('two retries', () => (out.problem()?.attempts ?? 0) >= 3);
+  assert.equal(errors.length, 1, 'reported once, not at every retry');
   assert.match(errors[0] ?? '', /EEXIST|ENOTDIR/);
+  out.write('also kept');
+  assert.equal(out.problem()?.heldBytes, 'kept\nalso kept\n'.length);
   rmSync(blocker);
+  await waitFor('the file to work again', () => resumed.length === 1);
+  assert.equal(out.problem(), null);
   await out.close();
-  assert.equal(readFileSync(path.join(blocker, 'svc.log'), 'utf8'), 'kept\n');
+  assert.deepEqual(resumed, [{ lines: 0, bytes: 0 }]);
+  assert.equal(
+    readFileSync(path.join(blocker, 'svc.log'), 'utf8'),
+    'kept\nalso kept\n',
+    'no marker: nothing was lost',
+  );
+});
+
+test('while a file fails, at most holdBytes wait in memory: the oldest whole lines are dropped, counted, and marked', async (t) => {
+  const dir = tempDir(t);
+  const blocker = path.join(dir, 'logs');
+  writeFileSync(blocker, '');
+  const out = new RotatingFile(path.join(blocker, 'svc.log'), {
+    maxBytes: 0,
+    keep: 0,
+    compress: false,
+    retryMs: 20,
+    holdBytes: 100,
+  });
+  for (let i = 1; i <= 50; i++) out.write(`line ${String(i).padStart(2, '0')}`);
+  await waitFor('the failure', () => out.problem() !== null);
+  const p = out.problem();
+  assert.ok((p?.heldBytes ?? 0) <= 100);
+  rmSync(blocker);
+  await waitFor('the file to work again', () => out.problem() === null);
+  await out.close();
+  const lines = readFileSync(path.join(blocker, 'svc.log'), 'utf8').trimEnd().split('\n');
+  const marker = /^\[tend\] (\d+) lines \((\d+) bytes\) of output were dropped/.exec(lines[0] ?? '');
+  assert.ok(marker, lines[0]);
+  const kept = lines.slice(1);
+  assert.equal(Number(marker[1]) + kept.length, 50);
+  assert.equal(Number(marker[2]), 8 * (50 - kept.length));
+  assert.equal(kept.at(-1), 'line 50');
+  assert.ok(
+    kept.every((l) => /^line \d\d$/.test(l)),
+    'whole lines only',
+  );
+});
+
+test('held output keeps the newest bytes from a line start, whatever the chunking', () => {
+  const held = new HeldOutput(10);
+  held.add(Buffer.from('aaaa\nbb'));
+  held.add(Buffer.from('bbbbbbb'));
+  held.add(Buffer.from('b\ncc\n'));
+  // 'aaaa\n' went, then the rest of the b-line whose start was gone with it
+  assert.equal(held.contents().toString(), 'cc\n');
+  assert.deepEqual(held.dropped, { lines: 2, bytes: 16 });
+  held.add(Buffer.from('dd\n'));
+  assert.equal(held.tail(4).toString(), 'dd\n');
+  held.clear();
+  assert.deepEqual(held.dropped, { lines: 0, bytes: 0 });
+  assert.equal(held.bytes, 0);
 });
 
 test('the hub merges services by time, filters, and batches lines to followers', async (t) => {
@@ -120,4 +179,20 @@ test('the hub merges services by time, filters, and batches lines to followers',
     readFileSync(hub.fileOf('a'), 'utf8'),
     '1970-01-01T00:00:00.001Z a1\n1970-01-01T00:00:00.003Z a2\n',
   );
+});
+
+test('regression (fuzz): a line of exactly max_line, or ending in a CR, is cut the same whatever the chunking', () => {
+  const split = (chunks: string[], max: number) => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l), max);
+    for (const c of chunks) s.push(Buffer.from(c));
+    s.end();
+    return lines;
+  };
+  // held as a partial, "efgh" was emitted as a piece and the newline made an empty line of it
+  assert.deepEqual(split(['abcdefgh', '\nz'], 4), ['abcd', 'efgh', 'z']);
+  assert.deepEqual(split(['abcdefgh\nz'], 4), ['abcd', 'efgh', 'z']);
+  // the CR of a CR LF cut between two reads counted towards the piece
+  assert.deepEqual(split(['abc\r', '\n'], 3), ['abc']);
+  assert.deepEqual(split(['\r', '\n'], 1), ['']);
 });

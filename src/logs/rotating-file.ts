@@ -3,13 +3,17 @@
  * up, beyond `keep` they are deleted, optionally gzipped) before a write would take it past
  * `maxBytes`. Lines are written synchronously at the end of the turn that read them, so what
  * tend has read but not written, were it killed, is at most one read's worth. Lines are never
- * split across files and never dropped: a failed write is reported and retried.
+ * split across files. A file that cannot be written (a full disk) is reported once; while it
+ * fails, the pipe is still emptied so the service never blocks, the newest output waits in
+ * memory (bounded, held-output.ts), and the file is retried; once it works again a marker line
+ * says how much was dropped.
  */
 import {
   closeSync,
   constants,
   existsSync,
   fstatSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -21,6 +25,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { canSplice, spliceToFile } from '../native/libc.ts';
+import { type Dropped, defaultHoldBytes, HeldOutput } from './held-output.ts';
 
 /** The most one splice() moves: the pipe holds at most 1 MiB anyway. */
 const spliceChunk = 1024 * 1024;
@@ -30,17 +35,41 @@ export interface RotationOptions {
   readonly maxBytes: number;
   readonly keep: number;
   readonly compress: boolean;
-  /** Called when a write fails; the write is retried after `retryMs`. */
+  /** Called once when writes start to fail; the file is retried every `retryMs`. */
   readonly onError?: (error: Error) => void;
+  /** Called when the file takes writes again, with what could not be kept meanwhile. */
+  readonly onResume?: (dropped: Dropped) => void;
   readonly retryMs?: number;
+  /** The most output held in memory while the file fails (default 1 MiB). */
+  readonly holdBytes?: number;
 }
+
+/** Why a file is not being written, since when, and what was lost so far. */
+export interface WriteProblem {
+  readonly error: string;
+  readonly since: number;
+  readonly attempts: number;
+  readonly heldBytes: number;
+  readonly dropped: Dropped;
+}
+
+/** The largest read from a pipe while its file fails. */
+const readChunk = 64 * 1024;
 
 /** What one drain of a pipe moved into the file. */
 export interface Moved {
   /** The bytes, read back; empty when they were not asked for. */
   readonly chunks: Buffer[];
   readonly bytes: number;
+  /** The pipe may hold more: the move stopped at its limit, so the caller asks again soon. */
+  readonly more: boolean;
 }
+
+/**
+ * The most one drain moves: a writer as fast as splice() (`yes`) would otherwise keep one
+ * drain going, and what it reads back growing, for as long as it writes.
+ */
+export const drainLimit = 4 * 1024 * 1024;
 
 export class RotatingFile {
   readonly file: string;
@@ -51,6 +80,15 @@ export class RotatingFile {
   #scheduled = false;
   #retry: NodeJS.Timeout | null = null;
   #idle: (() => void)[] = [];
+  #failing: {
+    readonly error: Error;
+    readonly since: number;
+    attempts: number;
+    readonly held: HeldOutput;
+    /** The file ended inside a line when writes began to fail. */
+    readonly cutLine: boolean;
+  } | null = null;
+  #closed = false;
 
   constructor(file: string, options: RotationOptions) {
     this.file = file;
@@ -59,8 +97,12 @@ export class RotatingFile {
 
   /** Queues one line (without its newline); it is written before the next I/O callback. */
   write(line: string): void {
+    if (this.#failing) {
+      this.#failing.held.add(Buffer.from(`${line}\n`));
+      return;
+    }
     this.#queue.push(`${line}\n`);
-    if (this.#scheduled || this.#retry) return;
+    if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(() => this.#flush());
   }
@@ -71,9 +113,28 @@ export class RotatingFile {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /**
+   * Why the file is not being written, or null while it is. While it fails, what is held (at
+   * most `holdBytes`) is lost if tend stops before the file works again.
+   */
+  problem(): WriteProblem | null {
+    const f = this.#failing;
+    if (!f) return null;
+    return {
+      error: f.error.message,
+      since: f.since,
+      attempts: f.attempts,
+      heldBytes: f.held.bytes,
+      dropped: f.held.dropped,
+    };
+  }
+
   async close(): Promise<void> {
     this.#flush();
     await this.flushed();
+    this.#closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
     if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
   }
@@ -81,37 +142,108 @@ export class RotatingFile {
   #flush(): void {
     this.#scheduled = false;
     try {
-      while (this.#queue.length > 0) {
+      while (this.#queue.length > 0 && !this.#failing) {
         const batch = this.#takeBatch();
         try {
           this.#ensureOpen();
-          const data = Buffer.from(batch.join(''));
-          if (this.#opts.maxBytes > 0 && this.#size > 0 && this.#size + data.length > this.#opts.maxBytes)
-            this.#rotate();
-          this.#writeAll(data);
+          this.#writeWhole(Buffer.from(batch.join('')));
         } catch (e) {
-          this.#queue.unshift(...batch);
-          throw e;
+          const held = this.#fail(e);
+          for (const line of batch) held.add(Buffer.from(line));
         }
       }
-    } catch (e) {
-      this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
-      if (this.#fd !== null) closeSync(this.#fd);
-      this.#fd = null;
-      this.#retry = setTimeout(() => {
-        this.#retry = null;
-        this.#flush();
-      }, this.#opts.retryMs ?? 1000);
-      return;
+    } finally {
+      // while the file fails, what is queued is held in memory instead
+      for (const line of this.#queue.splice(0)) this.#failing?.held.add(Buffer.from(line));
     }
     for (const fn of this.#idle.splice(0)) fn();
   }
 
-  #writeAll(data: Buffer): void {
-    let off = 0;
-    while (off < data.length)
-      off += writeSync(this.#fd ?? -1, data, off, data.length - off, this.#size + off);
-    this.#size += data.length;
+  /** Writes a batch into the current file (rotating first when it would not fit), or nothing. */
+  #writeWhole(data: Buffer): void {
+    if (this.#opts.maxBytes > 0 && this.#size > 0 && this.#size + data.length > this.#opts.maxBytes)
+      this.#rotate();
+    const before = this.#size;
+    try {
+      let off = 0;
+      while (off < data.length) off += writeSync(this.#fd ?? -1, data, off, data.length - off, before + off);
+      this.#size = before + data.length;
+    } catch (e) {
+      // a write cut short by a full disk is taken back: the file never ends in half a batch
+      try {
+        if (this.#fd !== null) ftruncateSync(this.#fd, before);
+      } catch {
+        // the next try writes at `before` anyway
+      }
+      throw e;
+    }
+  }
+
+  /** Writes start to fail: reported once, retried on a timer until the file works again. */
+  #fail(e: unknown): HeldOutput {
+    if (this.#failing) return this.#failing.held;
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.#failing = {
+      error,
+      since: Date.now(),
+      attempts: 1,
+      held: new HeldOutput(this.#opts.holdBytes ?? defaultHoldBytes),
+      cutLine: this.#endsInsideLine(),
+    };
+    this.#opts.onError?.(error);
+    this.#armRetry();
+    return this.#failing.held;
+  }
+
+  #armRetry(): void {
+    if (this.#retry || this.#closed) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      this.#tryResume();
+    }, this.#opts.retryMs ?? 1000);
+  }
+
+  /**
+   * The marker and what was held, in one write; when that works, writing goes on as before.
+   * Nothing dropped: the held output continues the file as if nothing happened.
+   */
+  #tryResume(): void {
+    const f = this.#failing;
+    if (!f) return;
+    f.attempts++;
+    const { lines, bytes } = f.held.dropped;
+    const parts: Buffer[] = [];
+    if (lines > 0 || bytes > 0) {
+      const until = new Date().toISOString();
+      const marker = `[tend] ${lines} lines (${bytes} bytes) of output were dropped while this file could not be written (${f.error.message}) from ${new Date(f.since).toISOString()} to ${until}\n`;
+      parts.push(Buffer.from(f.cutLine ? `\n${marker}` : marker));
+    }
+    parts.push(f.held.contents());
+    try {
+      this.#ensureOpen();
+      this.#writeWhole(Buffer.concat(parts));
+    } catch {
+      if (this.#fd !== null) closeSync(this.#fd);
+      this.#fd = null;
+      this.#armRetry();
+      return;
+    }
+    const dropped = f.held.dropped;
+    f.held.clear();
+    this.#failing = null;
+    this.#opts.onResume?.(dropped);
+  }
+
+  /** Whether the file's last byte is not a newline (a splice stopped inside a line). */
+  #endsInsideLine(): boolean {
+    if (this.#fd === null || this.#size === 0) return false;
+    try {
+      const b = Buffer.alloc(1);
+      readSync(this.#fd, b, 0, 1, this.#size - 1);
+      return b[0] !== 10;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -126,12 +258,14 @@ export class RotatingFile {
     if (this.#queue.length) this.#flush();
     const chunks: Buffer[] = [];
     let bytes = 0;
+    if (this.#failing) return this.#readWhileFailing(pipeFd, readBack, chunks, bytes);
     try {
       for (;;) {
         this.#ensureOpen();
         const max = this.#opts.maxBytes;
         if (max > 0 && this.#size >= max) this.#rotate();
         const room = max > 0 ? max - this.#size : spliceChunk;
+        if (bytes >= drainLimit) return { chunks, bytes, more: true };
         const n = spliceToFile(pipeFd, this.#fd ?? -1, this.#size, Math.min(room, spliceChunk));
         if (n === 0) break;
         if (readBack) {
@@ -143,10 +277,37 @@ export class RotatingFile {
         bytes += n;
       }
     } catch (e) {
-      // what was not moved stays in the pipe for the next try
-      this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+      // what was not moved is still in the pipe: read from there while the file fails
+      this.#fail(e);
+      return this.#readWhileFailing(pipeFd, readBack, chunks, bytes);
     }
-    return { chunks, bytes };
+    return { chunks, bytes, more: false };
+  }
+
+  /**
+   * Empties the pipe into memory while the file cannot take it, so the service never blocks
+   * on a full pipe; the newest `holdBytes` wait for the file, lines still reach the ring
+   * buffer and followers.
+   */
+  #readWhileFailing(pipeFd: number, readBack: boolean, chunks: Buffer[], moved: number): Moved {
+    const held = this.#failing?.held;
+    let bytes = moved;
+    for (;;) {
+      if (bytes >= drainLimit) return { chunks, bytes, more: true };
+      const buf = Buffer.allocUnsafe(readChunk);
+      let n = 0;
+      try {
+        n = readSync(pipeFd, buf, 0, readChunk, null);
+      } catch {
+        break; // EAGAIN: the pipe is empty
+      }
+      if (n <= 0) break;
+      const chunk = buf.subarray(0, n);
+      held?.add(chunk);
+      if (readBack) chunks.push(chunk);
+      bytes += n;
+    }
+    return { chunks, bytes, more: false };
   }
 
   /**
@@ -154,6 +315,7 @@ export class RotatingFile {
    * that fell behind needs to show the newest lines.
    */
   readTail(maxBytes: number): Buffer {
+    if (this.#failing) return this.#failing.held.tail(maxBytes);
     if (this.#fd === null || this.#size === 0) return Buffer.alloc(0);
     const start = Math.max(0, this.#size - maxBytes);
     const buf = Buffer.allocUnsafe(this.#size - start);

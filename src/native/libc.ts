@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
-import { libcFunctions } from './koffi.ts';
+import { libcFunctions, loadKoffi } from './koffi.ts';
 
 interface Libc {
   mkfifo(path: string, mode: number): number;
@@ -15,6 +15,8 @@ interface Libc {
   waitpid(pid: number, status: Int32Array, options: number): number;
   prctl(option: number, arg: number): number;
   sigmask(how: number, set: Uint8Array): number;
+  /** The calling thread's errno, right after a call that failed. */
+  errno(): number;
 }
 
 const F_SETPIPE_SZ = 1031;
@@ -39,6 +41,7 @@ function load(): Libc | null {
     );
     const sigmask = lib.func('int pthread_sigmask(int how, const uint8_t *set, uint8_t *old)');
     libc = {
+      errno: () => loadKoffi()?.errno() ?? 0,
       sigmask: (how, set) => sigmask(how, set, null),
       waitpid: (pid, status, options) => {
         const out = [0];
@@ -96,17 +99,46 @@ export function canSplice(): boolean {
   return load() !== null;
 }
 
+const errnoNames = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** A failed call as Node reports its own: `code` is the errno's name (ENOSPC, EIO…). */
+export function errnoError(call: string, errno: number): NodeJS.ErrnoException {
+  const code = errnoNames.get(errno) ?? `E${errno}`;
+  const e: NodeJS.ErrnoException = new Error(`${code}: ${call} failed (${describeErrno(code)})`);
+  e.code = code;
+  e.errno = errno;
+  e.syscall = call;
+  return e;
+}
+
+function describeErrno(code: string): string {
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EIO: 'input/output error',
+    EFBIG: 'file too large',
+    EROFS: 'read-only file system',
+    EBADF: 'bad file descriptor',
+  };
+  return words[code] ?? code;
+}
+
 /**
  * Moves up to `len` bytes from a pipe to a file at `offset`, inside the kernel: the bytes are
  * either still in the pipe or in the file, never only in tend's memory. Returns the count
- * moved; 0 when the pipe is empty.
+ * moved; 0 when the pipe is empty. A file that cannot take them (ENOSPC, EIO…) throws, and
+ * what was not moved stays in the pipe.
  */
 export function spliceToFile(pipeFd: number, fileFd: number, offset: number, len: number): number {
   const lib = load();
   if (!lib) return 0;
   const off = new BigInt64Array([BigInt(offset)]);
   const n = lib.splice(pipeFd, fileFd, off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-  return Math.max(n, 0);
+  if (n >= 0) return n;
+  const errno = lib.errno();
+  // an empty pipe (EAGAIN) or a signal (EINTR): nothing moved, nothing wrong
+  if (errno === constants.errno.EAGAIN || errno === constants.errno.EINTR) return 0;
+  throw errnoError('splice', errno);
 }
 
 const WNOHANG = 1;

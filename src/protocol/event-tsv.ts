@@ -40,8 +40,11 @@ export function eventTsv(e: EventView): string {
       return f('statedump.end', e.at);
     case 'health':
       return f('service.health', e.service, e.at, e.ok ? 'ok' : 'fail', e.detail);
-    case 'log-error':
-      return f('service.log_error', e.service, e.at, e.file, e.error);
+    case 'log-error': {
+      if (e.resumed !== true) return f('service.log_error', e.service, e.at, e.file, e.error);
+      const dropped = (e.dropped ?? {}) as { lines?: number; bytes?: number };
+      return f('service.log_resumed', e.service, e.at, e.file, dropped.lines ?? 0, dropped.bytes ?? 0);
+    }
     case 'job':
       return f('job.state', e.service, e.phase, e.at, e.active, e.succeeded, e.failed, e.reason);
     case 'added':

@@ -62,6 +62,19 @@ export const serviceView = z.object({
     })
     .nullable()
     .describe("the last health check's result and the counts since tend started; null before the first"),
+  log_error: z
+    .object({
+      file: z.string(),
+      error: z.string(),
+      since: z.number(),
+      held_bytes: z.number().int().describe('output waiting in memory for the file (at most 1 MiB)'),
+      dropped_lines: z.number().int(),
+      dropped_bytes: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'present while the log file cannot be written (a full disk): why, since when, what was dropped',
+    ),
 });
 export type ServiceView = z.infer<typeof serviceView>;
 
@@ -208,6 +221,29 @@ const logFilter = {
   stream: z.enum(['stdout', 'stderr']).optional(),
   grep: z.string().max(1000).optional().describe('a regular expression lines must match'),
 };
+
+export const historyKinds = [
+  'state',
+  'exit',
+  'action',
+  'added',
+  'removed',
+  'log-error',
+  'job',
+  'illegal',
+] as const;
+const since = z.union([z.number().min(0), z.string().min(1).max(40)]);
+export const historyEntryView = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  service: z.string().nullable(),
+  kind: z.enum(historyKinds),
+  what: z.string().describe('one line for people'),
+  detail: z.record(z.string(), z.unknown()),
+  who: z.string().nullable().describe('for actions: a socket user (`uid 1000`) or a token (`token ci`)'),
+  origin: z.string().nullable().describe('for actions: `socket`, `http ADDRESS`, `controller NAME`'),
+});
+export type HistoryEntryView = z.infer<typeof historyEntryView>;
 
 const empty = z.object({}).strict().optional();
 const list = z.array(serviceView);
@@ -467,6 +503,33 @@ export const methods = {
     summary: 'End a logs.follow subscription.',
     params: z.object({ subscription: z.string() }).strict(),
     result: ok,
+  },
+  'history.query': {
+    summary:
+      'The history: state changes with their reasons, exits with code, signal and run time, and control actions with who asked and from where; the newest first unless `after` or `since` is given.',
+    params: z
+      .object({
+        names: z.array(name).max(100).optional().describe('services (names or bases); all when absent'),
+        kinds: z.array(z.enum(historyKinds)).max(historyKinds.length).optional(),
+        since: since
+          .optional()
+          .describe('entries from then on: ms since the epoch, or a duration ago ("1d", "90m")'),
+        until: since.optional().describe('entries up to then, as `since`'),
+        after: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('entries after this id, oldest first (the next page)'),
+        before: z.number().int().min(0).optional().describe('entries before this id (the previous page)'),
+        limit: z.number().int().min(1).max(10_000).default(100),
+      })
+      .strict()
+      .optional(),
+    result: z.object({
+      entries: z.array(historyEntryView),
+      more: z.boolean().describe('there are more entries past this page, in its direction'),
+    }),
   },
   'rpc.discover': {
     summary: 'The OpenRPC document describing every method.',

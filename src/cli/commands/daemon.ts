@@ -53,6 +53,10 @@ export async function run(
   runtime.sup.events.add((e) => {
     if (e.type === 'state')
       logger.log(e.to === 'failed' ? 'error' : 'info', `${e.service} ${e.to}`, { reason: e.reason });
+    else if (e.type === 'log-error' && e.resumed)
+      logger.log('warn', `${e.service}: log file writable again`, { file: e.file, dropped: e.dropped });
+    else if (e.type === 'log-error')
+      logger.log('error', `${e.service}: log file cannot be written`, { file: e.file, error: e.error });
   });
   const say = (text: string, warn = false) => logger.log(warn ? 'warn' : 'info', text);
   const unhandle = handleModeSignals('daemon', runtime, say, (sig) => {

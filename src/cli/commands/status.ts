@@ -23,6 +23,7 @@ export async function run(cli: Cli, name: string): Promise<number> {
       `  restarts:  ${restarts(s, now)}`,
       `  last exit: ${formatExit(s.last_exit)}`,
       `  class:     ${s.class}${s.critical ? ', critical' : ''}`,
+      ...(s.log_error ? [`  log file:  ${cli.paint('red', logTrouble(s.log_error, now))}`] : []),
     ].join('\n'),
   );
   cli.print(blocks.join('\n\n'));
@@ -37,4 +38,11 @@ function restarts(s: ServiceView, now: number): string {
     .map(([cause, n]) => `${cause} ${n}`)
     .join(', ');
   return `${s.restarts} (last: ${s.last_restart.cause}, ${formatDuration(now - s.last_restart.at)} ago; ${causes})`;
+}
+
+/** "cannot write /x/web.log for 12s: ENOSPC…; 1.0 MB waits in memory, 3400 lines dropped". */
+function logTrouble(p: NonNullable<ServiceView['log_error']>, now: number): string {
+  const held = `${(p.held_bytes / 2 ** 20).toFixed(1)} MB waits in memory`;
+  const dropped = p.dropped_lines ? `, ${p.dropped_lines} lines (${p.dropped_bytes} bytes) dropped` : '';
+  return `cannot write ${p.file} for ${formatDuration(now - p.since)}: ${p.error}; ${held}${dropped}`;
 }
