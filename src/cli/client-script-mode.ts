@@ -23,7 +23,7 @@ export async function runClientScriptMode(request: ClientScriptRequest): Promise
       process.stderr.write(`tend: the script failed: ${e.stack ?? e.message}\n`);
       return 1;
     }
-    return reportError(cli, e);
+    return await reportError(cli, e);
   }
 }
 

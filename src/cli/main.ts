@@ -15,13 +15,13 @@ type CliRun<A extends unknown[]> = (cli: Cli, ...args: A) => Promise<number>;
 function action<A extends unknown[]>(load: () => Promise<{ run: CliRun<A> }>) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const cli = makeCli(command.optsWithGlobals<GlobalOptions>());
+    const cli = makeCli(command.optsWithGlobals<GlobalOptions>(), { sayWhich: command.name() !== 'tui' });
     try {
       const mod = await load();
       process.exitCode = await mod.run(cli, ...(args.slice(0, -1) as A));
     } catch (e) {
       noteExitError(e);
-      process.exitCode = reportError(cli, e);
+      process.exitCode = await reportError(cli, e);
     } finally {
       await cli.close();
     }
@@ -42,8 +42,7 @@ const program = new Command('tend')
   .option('--context <name>', 'a named remote from contexts.toml, or "local" (or TEND_CONTEXT)')
   .option('--json', 'print results as JSON')
   .option('--no-color', 'no colour, even on a terminal (or NO_COLOR)')
-  .exitOverride()
-  .showHelpAfterError('(run "tend --help" for usage)');
+  .exitOverride();
 
 program
   .command('up')
@@ -51,7 +50,14 @@ program
   .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
   .option('--only <names>', 'run only these services (comma-separated)')
   .option('--http <host:port>', 'serve the HTTP API and the web page there (token auth, no TLS)')
+  .option('-d, --detach', 'run in the background for this folder ("tend down" stops it)')
   .action(action(() => import('./commands/up.ts')));
+
+program
+  .command('down')
+  .description("stop the project's tend up (a tend up -d, or one in another terminal) and wait until it ends")
+  .argument('[config]', 'config file (default: the nearest .tend/ or config upwards)')
+  .action(action(() => import('./commands/down.ts')));
 
 program
   .command('daemon')
@@ -104,8 +110,10 @@ program
 
 program
   .command('status')
-  .description('show one service (or each instance a name, base or glob selects) in detail')
-  .argument('<name>')
+  .description(
+    'show one service (or each instance a name, base or glob selects) in detail; with no name, every service',
+  )
+  .argument('[name]')
   .action(action(() => import('./commands/status.ts')));
 
 for (const [verb, summary] of [
@@ -259,6 +267,8 @@ program
   .option('--critical', 'tend up exits non-zero when this service fails')
   .option('--user <user>', 'run as this user (tend must run as root)')
   .option('--no-start', 'add without starting')
+  .option('--no-wait', 'return at once instead of waiting to see it run (or crash)')
+  .option('--timeout <seconds>', 'how long to wait for it to be ready', '60')
   .action(action(() => import('./commands/add.ts')));
 
 program
@@ -409,6 +419,14 @@ config
   .description('print the JSON Schema of the config')
   .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
 
+/** Usage errors in tend's own style, `tend: …` then a hint naming the command's help. */
+function usageStyle(cmd: Command, path: string): void {
+  cmd.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tend: ')) });
+  cmd.showHelpAfterError(`hint: run "${path} --help" for usage`);
+  for (const sub of cmd.commands) usageStyle(sub, `${path} ${sub.name()}`);
+}
+usageStyle(program, 'tend');
+
 // everything after --exec-on-exit is its command, never tend's options
 const { argv, command: exitCommand } = takeExecOnExit(process.argv);
 // `tend` alone on a terminal opens the TUI when a tend answers; otherwise the help, as before
@@ -428,18 +446,18 @@ if (exitCommand?.length === 0) {
         (code) => {
           process.exitCode = code;
         },
-        (e: unknown) => {
-          process.exitCode = reportError(makeCli({}), e);
+        async (e: unknown) => {
+          process.exitCode = await reportError(makeCli({}), e);
         },
       );
   } else
-    program.parseAsync(argv).catch((e: unknown) => {
+    program.parseAsync(argv).catch(async (e: unknown) => {
       noteExitError(e);
       if (e instanceof CommanderError) {
         // help and --version are not errors; anything else commander rejects is bad usage
         process.exitCode = e.exitCode === 0 ? 0 : 2;
         return;
       }
-      process.exitCode = reportError(makeCli({}), e);
+      process.exitCode = await reportError(makeCli({}), e);
     });
 }

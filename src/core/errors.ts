@@ -12,9 +12,13 @@ interface ErrorEntry {
   readonly http: number;
   /** CLI exit status: 1 failed, 2 bad usage, 3 not found, 4 timed out. */
   readonly exit: 1 | 2 | 3 | 4;
+  /** What to do next, shown as `hint:`; docs/errors.md's "how to fix" is this with no data. */
+  readonly hint: (data: Data) => string;
 }
 
 const q = (v: unknown) => JSON.stringify(v);
+/** The name in a hint, or NAME when the error carries none (as the docs show it). */
+const name = (d: Data) => (typeof d.name === 'string' ? d.name : 'NAME');
 
 export const errors = {
   TEND_CONFIG_INVALID: {
@@ -22,36 +26,43 @@ export const errors = {
     rpc: -32602,
     http: 400,
     exit: 1,
+    hint: () => 'fix the named fields; "tend config check FILE" validates without running anything',
   },
   TEND_CONFIG_NOT_FOUND: {
     message: (d) => `no config found: ${String(d.detail)}`,
     rpc: -32001,
     http: 404,
     exit: 3,
+    hint: () => 'create a tend.toml in this folder (see the Quick start), or pass the config file',
   },
   TEND_NAME_INVALID: {
     message: (d) => `invalid name ${q(d.name)}: ${String(d.why)}`,
     rpc: -32602,
     http: 400,
     exit: 2,
+    hint: () =>
+      'use letters, digits, underscores, dashes, dots and @, starting with a letter, a digit or an underscore',
   },
   TEND_SERVICE_NOT_FOUND: {
     message: (d) => `service ${q(d.name)} not found`,
     rpc: -32004,
     http: 404,
     exit: 3,
+    hint: () => 'run "tend ls" to see the services of this tend',
   },
   TEND_GROUP_NOT_FOUND: {
     message: (d) => `group ${q(d.name)} not found`,
     rpc: -32025,
     http: 404,
     exit: 3,
+    hint: () => 'run "tend group ls" to see the groups',
   },
   TEND_JOB_NOT_FOUND: {
     message: (d) => `job ${q(d.name)} not found`,
     rpc: -32026,
     http: 404,
     exit: 3,
+    hint: () => 'run "tend job ls" to see the jobs and their runs',
   },
   TEND_JOB_ACTIVE: {
     message: (d) =>
@@ -59,30 +70,35 @@ export const errors = {
     rpc: -32027,
     http: 409,
     exit: 1,
+    hint: (d) => `wait for it ("tend job status ${name(d)}"), or "tend job rm ${name(d)}" first`,
   },
   TEND_CRON_NOT_FOUND: {
     message: (d) => `cron job ${q(d.name)} not found`,
     rpc: -32028,
     http: 404,
     exit: 3,
+    hint: () => 'run "tend cron ls" to see the cron jobs',
   },
   TEND_SERVICE_EXISTS: {
-    message: (d) => `service ${q(d.name)} already exists`,
+    message: (d) => `service ${q(d.name)} already exists${d.detail ? `: ${String(d.detail)}` : ''}`,
     rpc: -32009,
     http: 409,
     exit: 1,
+    hint: (d) => `choose another name, or "tend rm ${name(d)}" first`,
   },
   TEND_SAVED_SERVICE_SKIPPED: {
     message: (d) => `the saved service ${q(d.name)} was not started: ${String(d.why)}`,
     rpc: -32030,
     http: 409,
     exit: 1,
+    hint: (d) => `fix the config, or "tend rm ${name(d)}" to forget the saved service`,
   },
   TEND_SERVICE_CONFLICT: {
     message: (d) => `${q(d.a)} and ${q(d.b)} conflict: they cannot be started together`,
     rpc: -32029,
     http: 409,
     exit: 1,
+    hint: () => 'start one of them; "tend why NAME" shows its conflicts',
   },
   TEND_USER_NEEDS_ROOT: {
     message: (d) =>
@@ -90,42 +106,50 @@ export const errors = {
     rpc: -32011,
     http: 400,
     exit: 1,
+    hint: () => 'run tend as root, or remove user/group from the service',
   },
   TEND_USER_UNKNOWN: {
     message: (d) => `service ${q(d.name)}: unknown ${String(d.kind)} ${q(d.value)}`,
     rpc: -32011,
     http: 400,
     exit: 1,
+    hint: () => 'create the user or group, or use a numeric id',
   },
   TEND_SIGNAL_INVALID: {
     message: (d) => `unknown signal ${q(d.signal)} (signals are names like "SIGTERM", "TERM" or numbers)`,
     rpc: -32602,
     http: 400,
     exit: 2,
+    hint: () => 'use a name such as SIGTERM, TERM or HUP, or a number',
   },
   TEND_SPAWN_FAILED: {
     message: (d) => `could not start ${q(d.name)}: ${String(d.why)}`,
     rpc: -32012,
     http: 500,
     exit: 1,
+    hint: (d) => `check the command and the folder it runs in ("tend status ${name(d)}" shows both)`,
   },
   TEND_SHUTTING_DOWN: {
     message: () => 'tend is shutting down',
     rpc: -32013,
     http: 503,
     exit: 1,
+    hint: () => 'wait until it has ended, then start tend again',
   },
   TEND_DAEMON_RUNNING: {
     message: (d) => `another tend already serves ${String(d.socket)} (pid ${String(d.pid ?? 'unknown')})`,
     rpc: -32014,
     http: 409,
     exit: 1,
+    hint: () => 'stop it with "tend shutdown", or use another --home',
   },
   TEND_DAEMON_UNREACHABLE: {
     message: (d) => `no tend is running at ${String(d.socket)}${d.why ? ` (${String(d.why)})` : ''}`,
     rpc: -32015,
     http: 503,
     exit: 3,
+    hint: () =>
+      'start one with "tend daemon -d" (or "tend up -d" in a project folder), or point --socket at one',
   },
   TEND_STATE_CORRUPT: {
     message: (d) =>
@@ -133,6 +157,7 @@ export const errors = {
     rpc: -32016,
     http: 500,
     exit: 1,
+    hint: () => 'look at the moved-aside file; add its services again',
   },
   TEND_PID_REUSED: {
     message: (d) =>
@@ -140,24 +165,28 @@ export const errors = {
     rpc: -32018,
     http: 409,
     exit: 1,
+    hint: () => 'nothing to do: the service is started afresh',
   },
   TEND_EXIT_GUARDED: {
     message: () => 'this tend runs with --exit-guard: a shutdown request must carry its code',
     rpc: -32019,
     http: 403,
     exit: 1,
+    hint: () => 'run "tend shutdown --guard CODE" with the code tend was started with',
   },
   TEND_UNAUTHORIZED: {
     message: (d) => String(d.why ?? 'a valid bearer token is required'),
     rpc: -32020,
     http: 401,
     exit: 1,
+    hint: () => 'pass --token (or TEND_TOKEN); "tend token" on the server shows it',
   },
   TEND_BODY_TOO_LARGE: {
     message: (d) => `the request body is over ${String(d.limit)} bytes`,
     rpc: -32021,
     http: 413,
     exit: 2,
+    hint: () => 'send less: add services in several requests',
   },
   TEND_ROUTE_NOT_FOUND: {
     message: (d) =>
@@ -165,36 +194,50 @@ export const errors = {
     rpc: -32022,
     http: 404,
     exit: 3,
+    hint: () => 'see "HTTP API" in the README; every method is also at POST /api/rpc',
   },
   TEND_TLS_REQUIRED: {
     message: (d) => `this port speaks TLS: use https://${String(d.host ?? 'HOST:PORT')}`,
     rpc: -32023,
     http: 400,
     exit: 1,
+    hint: () => 'use https://',
   },
   TEND_TLS_INVALID: {
     message: (d) => `TLS for the HTTP API: ${String(d.why)}`,
     rpc: -32024,
     http: 500,
     exit: 1,
+    hint: () => 'check the cert and key files, or set auto_generate = true',
   },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,
     http: 504,
     exit: 4,
+    hint: () => 'raise --timeout, or see where it stands with "tend status NAME" and "tend why NAME"',
+  },
+  TEND_NODE_TOO_OLD: {
+    message: (d) =>
+      `${String(d.what)} needs Node.js ${String(d.need)} or newer for its TypeScript; this is Node.js ${String(d.have)}`,
+    rpc: -32031,
+    http: 500,
+    exit: 1,
+    hint: () => 'install Node.js 22.18 or newer (for example "nvm install 22"), and run tend with it',
   },
   TEND_RPC_ERROR: {
     message: (d) => String(d.message),
     rpc: -32603,
     http: 500,
     exit: 1,
+    hint: () => "a bug in tend: report it with the request and tend's log",
   },
   TEND_USAGE: {
     message: (d) => String(d.message),
     rpc: -32602,
     http: 400,
     exit: 2,
+    hint: () => 'see "tend --help", or "tend COMMAND --help"',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

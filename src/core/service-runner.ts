@@ -23,6 +23,7 @@ import {
   isLive,
   type Lifecycle,
   type RestartCause,
+  type RestoredState,
   restartCauses,
   type ServiceEvent,
   type ServiceState,
@@ -239,11 +240,15 @@ export class ServiceRunner {
     this.#send(() => ({ type: 'adopted', pid: record.pid }));
   }
 
-  /** A resting state a previous tend recorded: a one-shot that completed stays completed. */
-  restore(state: 'exited' | 'failed', reason: string, record: CarriedCounters): void {
-    this.#spawned = true;
+  /**
+   * A resting state a previous tend recorded: a one-shot that completed stays completed, a
+   * service a user stopped stays stopped, one held for a requirement stays held.
+   */
+  restore(state: RestoredState, reason: string, record: CarriedCounters, hold = false): void {
+    // an instance that ended ran; a stopped one ran if its counters say so
+    if (state !== 'inactive') this.#spawned = true;
     this.restoreCounters(record);
-    this.#send(() => ({ type: 'restored', state, reason }));
+    this.#send(() => ({ type: 'restored', state, reason, ...(hold ? { hold } : {}) }));
   }
 
   /** Carries the restart counts and last exit over from a previous image of tend. */

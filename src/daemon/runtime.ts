@@ -28,6 +28,7 @@ import type { HomeLayout } from './home.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
+import { rememberUserStops, UserStops } from './user-stops.ts';
 
 export interface RuntimeOptions {
   readonly home: HomeLayout;
@@ -134,6 +135,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       runState.set(e.service, null);
     }
   });
+  const userStops = new UserStops(orphans);
+  const userStopped = rememberUserStops(sup, runState, userStops);
   const jobs = new Jobs({
     clock: sup.clock,
     baseEnv: process.env,
@@ -217,6 +220,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       groups: () => groups,
       shutdown: (code) => shutdown(code),
       hotRestart,
+      userStopped,
       exitGuard: options.exitGuard ?? null,
     }),
   });
@@ -262,7 +266,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       cron.stopAll();
       await jobs.shutdown();
       await sup.shutdown();
-      runState.clear();
+      // a daemon remembers what a user stopped; a tend up starts its whole stack each time
+      runState.clear({ keepStopped: options.persist });
       await runClosers();
       await server.close();
       await logs.close();
@@ -288,7 +293,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await runClosers();
       await server.close();
       await logs.flushed();
-      runState.replace(switchRecords(sup));
+      runState.replace(switchRecords(sup, userStops));
       process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
         ...process.env,
         // the new image must not run the config's jobs again: they ran when tend first started
@@ -340,13 +345,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
  * What the new image needs: every instance with a process, and the counters of those without
  * one (started again only when they were waiting to restart; stopped ones stay stopped).
  */
-function switchRecords(sup: Supervisor): Record<string, RunRecord> {
+function switchRecords(sup: Supervisor, userStops: UserStops): Record<string, RunRecord> {
   const records: Record<string, RunRecord> = {};
   for (const s of sup.list()) {
     const stat = s.pid === null ? null : readStat(s.pid);
     const counters = { startedAt: s.startedAt ?? Date.now(), ...countersOf(s) };
+    const resting = userStops.restingRecord(s);
     if (s.pid !== null && stat) records[s.name] = { pid: s.pid, startTicks: stat.startTicks, ...counters };
     else if (s.state === 'exited' || s.state === 'failed') records[s.name] = endedRecord(s);
+    else if (resting) records[s.name] = resting;
     else {
       const resume = s.state === 'backoff' || s.state === 'starting' || s.state === 'blocked';
       records[s.name] = { pid: 0, startTicks: 0, ...counters, resume };

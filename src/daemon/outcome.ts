@@ -1,0 +1,78 @@
+/**
+ * How a start, restart or add waits when asked to tell what happened: until each instance is
+ * up (ready), has ended, has crashed (its first exit), or was held for a requirement; then,
+ * for an instance with no readiness check, a short settle in which an exit still counts as
+ * the outcome (PM2's min_uptime plays the same part). The kernel decides every state; this
+ * only watches.
+ */
+import { TendError } from '../core/errors.ts';
+import type { ServiceState } from '../core/lifecycle.ts';
+import type { Supervisor } from '../core/supervisor.ts';
+
+/** States that answer "what happened": up, ended, crashed (waiting to restart), or held at rest. */
+const decided: readonly ServiceState[] = ['running', 'exited', 'failed', 'backoff', 'inactive'];
+
+export interface OutcomeOptions {
+  /** At most this long for the instances to be decided (TEND_TIMEOUT after it). */
+  readonly waitMs: number;
+  /** Then this long more for an instance without a readiness check that has just started. */
+  readonly settleMs: number;
+}
+
+export async function awaitOutcome(
+  sup: Supervisor,
+  names: readonly string[],
+  { waitMs, settleMs }: OutcomeOptions,
+): Promise<void> {
+  if (names.length === 0) return;
+  // an instance removed meanwhile has no state to wait for
+  const stateOf = (n: string) => {
+    try {
+      return sup.status(n)[0];
+    } catch {
+      return undefined;
+    }
+  };
+  const states = () => names.map(stateOf);
+  await until(
+    sup,
+    () => states().every((s) => !s || decided.includes(s.state)),
+    waitMs,
+    `${names.join(', ')} to start`,
+  );
+  if (settleMs <= 0) return;
+  const now = sup.clock.now();
+  // only an instance that came up just now is watched: one running for hours has settled
+  const fresh = states().filter(
+    (s) =>
+      s !== undefined &&
+      s.state === 'running' &&
+      s.startedAt !== null &&
+      now - s.startedAt < settleMs &&
+      sup.specs().find((spec) => spec.name === s.base)?.ready === null,
+  );
+  if (fresh.length === 0) return;
+  const deadline = Math.max(...fresh.map((s) => (s?.startedAt ?? now) + settleMs));
+  const left = () => fresh.every((s) => s && stateOf(s.name)?.state !== 'running');
+  // the settle ends early when every watched instance has left running; otherwise at its end
+  await until(sup, left, deadline - now, '').catch((e: unknown) => {
+    if (!(e instanceof TendError && e.code === 'TEND_TIMEOUT')) throw e;
+  });
+}
+
+/** Resolves when `done()` holds, checked at each event; TEND_TIMEOUT after `ms`. */
+function until(sup: Supervisor, done: () => boolean, ms: number, what: string): Promise<void> {
+  if (done()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const finish = (error?: TendError) => {
+      off();
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const off = sup.events.add(() => {
+      if (done()) finish();
+    });
+    const timer = setTimeout(() => finish(new TendError('TEND_TIMEOUT', { ms, what })), Math.max(0, ms));
+  });
+}
