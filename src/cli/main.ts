@@ -28,6 +28,13 @@ function action<A extends unknown[]>(load: () => Promise<{ run: CliRun<A> }>) {
   };
 }
 
+/** Loads a command that runs TypeScript, after checking this Node can (node-support.ts). */
+async function typeStripping<T>(what: string, load: () => Promise<T>): Promise<T> {
+  const { assertTypeStripping } = await import('../core/node-support.ts');
+  assertTypeStripping(what);
+  return load();
+}
+
 const program = new Command('tend')
   .description(
     'A process supervisor: services, restarts, logs and a control socket, scriptable in TypeScript.',
@@ -74,12 +81,12 @@ program
   .argument('[args...]', "the script's arguments (after -- when they look like tend's options)")
   .option('-e, --eval <code>', 'run this code instead of a file')
   .allowUnknownOption()
-  .action(action(() => import('./commands/run.ts')));
+  .action(action(() => typeStripping('tend run', () => import('./commands/run.ts'))));
 
 program
   .command('repl')
   .description('an interactive TypeScript prompt with the client-script API (service(), status()…) in scope')
-  .action(action(() => import('./commands/repl.ts')));
+  .action(action(() => typeStripping('tend repl', () => import('./commands/repl.ts'))));
 
 program
   .command('init')
@@ -440,7 +447,7 @@ if (exitCommand?.length === 0) {
   if (exitCommand) execOnExit(exitCommand);
   const script = clientScriptRequest(argv);
   if (script) {
-    import('./client-script-mode.ts')
+    typeStripping(`tend ${argv[2] ?? ''}`, () => import('./client-script-mode.ts'))
       .then((m) => m.runClientScriptMode(script))
       .then(
         (code) => {

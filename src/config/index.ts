@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
 import type { JobSpec } from '../core/job-spec.ts';
+import { assertTypeStripping } from '../core/node-support.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { findConfig } from './discover.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
@@ -81,6 +82,7 @@ function readText(file: string): string {
 /** tend.config.ts/.js/.mjs: its default export (Node strips the types). */
 async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
+  if (/\.[mc]?ts$/.test(file)) assertTypeStripping(file);
   try {
     const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
     return mod.default ?? {};

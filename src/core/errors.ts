@@ -219,7 +219,7 @@ export const errors = {
   },
   TEND_NODE_TOO_OLD: {
     message: (d) =>
-      `${String(d.what)} needs Node.js ${String(d.need)} or newer for its TypeScript; this is Node.js ${String(d.have)}`,
+      `${String(d.what)} needs Node.js ${String(d.need)} or newer (it runs TypeScript and resolves "tend" imports); this is Node.js ${String(d.have)}`,
     rpc: -32031,
     http: 500,
     exit: 1,

@@ -11,6 +11,7 @@ import type { LogLine, LogStream } from '../logs/log-line.ts';
 import type { Moved } from '../logs/rotating-file.ts';
 import type { ProcessEnd, SpawnedProcess } from '../process/spawn.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { expandEnv } from './env-expand.ts';
 import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
 import type { HookOutcome, HookPhase } from './hooks.ts';
@@ -409,13 +410,10 @@ export class ServiceRunner {
     return r;
   }
 
+  /** tend's environment, the service's own env with `${…}` expanded for this instance (env-expand.ts), and who it is. */
   #env(): Record<string, string | undefined> {
-    return {
-      ...this.#host.baseEnv,
-      ...this.#spec.env,
-      TEND_SERVICE: this.name,
-      TEND_INSTANCE: String(this.index),
-    };
+    const own = { TEND_SERVICE: this.name, TEND_INSTANCE: String(this.index) };
+    return { ...this.#host.baseEnv, ...expandEnv(this.#spec.env, own, this.#host.baseEnv), ...own };
   }
 
   /** pre_start hooks, after the last run's post_stop; the table hears how they ended. */

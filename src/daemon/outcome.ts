@@ -34,12 +34,18 @@ export async function awaitOutcome(
     }
   };
   const states = () => names.map(stateOf);
-  await until(
-    sup,
-    () => states().every((s) => !s || decided.includes(s.state)),
-    waitMs,
-    `${names.join(', ')} to start`,
-  );
+  const allDecided = () => states().every((s) => !s || decided.includes(s.state));
+  const what = `${names.join(', ')} to start`;
+  const end = Date.now() + waitMs;
+  /**
+   * `until` sees the states while an event is being told, before what it sets off (a
+   * dependent stopped for it) has happened; decided means decided once that is done too.
+   */
+  const untilDecided = async () => {
+    do await until(sup, allDecided, end - Date.now(), what);
+    while (!allDecided());
+  };
+  await untilDecided();
   if (settleMs <= 0) return;
   const now = sup.clock.now();
   // only an instance that came up just now is watched: one running for hours has settled
@@ -58,6 +64,9 @@ export async function awaitOutcome(
   await until(sup, left, deadline - now, '').catch((e: unknown) => {
     if (!(e instanceof TendError && e.code === 'TEND_TIMEOUT')) throw e;
   });
+  // one that left running is on its way somewhere (stopped for a requirement, restarting):
+  // where it lands is the outcome
+  await untilDecided();
 }
 
 /** Resolves when `done()` holds, checked at each event; TEND_TIMEOUT after `ms`. */

@@ -74,9 +74,13 @@ export class ServiceBuilder {
     return structuredClone(this.#def);
   }
 
-  /** Adds the service to the daemon and starts it; bad fields are refused, naming the field. */
+  /**
+   * Adds the service to the daemon and starts it; bad fields are refused, naming the field.
+   * Without dir() it runs in the script's folder, as `tend add` does (a remote tend's own).
+   */
   async register(): Promise<this> {
-    await this.#client.service.add({ services: { [this.name]: this.#def } });
+    const here = this.#client.source === '--host' ? {} : { cwd: process.cwd() };
+    await this.#client.service.add({ services: { [this.name]: { ...here, ...this.#def } } });
     return this;
   }
 

@@ -38,10 +38,12 @@ export async function run(
   command: string[],
   opts: AddOptions,
 ): Promise<number> {
-  const { services, relocate } = opts.file
+  const { services, relocate, dir } = opts.file
     ? fromFile(opts.file)
-    : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e };
+    : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e, dir: process.cwd() };
   const client = await cli.client();
+  // a remote tend has no such folder: there the service runs where that tend says
+  if (cli.local) for (const def of Object.values(services)) def.cwd ??= dir;
   const wait = opts.wait && opts.start ? Math.round(Number(opts.timeout) * 1000) : undefined;
   const settle = wait ? settleMs : undefined;
   const since = cli.local ? Date.now() : null;
@@ -65,6 +67,7 @@ export async function run(
 function fromFile(file: string): {
   services: Record<string, Record<string, unknown>>;
   relocate: (e: unknown) => unknown;
+  dir: string;
 } {
   const abs = path.resolve(file);
   const text = readFileSync(abs, 'utf8');
@@ -73,11 +76,11 @@ function fromFile(file: string): {
   const { relocate } = parseServicesFragment(text, abs, dir);
   const defs = readDefinitions(text, abs);
   for (const def of Object.values(defs)) {
-    def.cwd = path.resolve(dir, typeof def.cwd === 'string' ? def.cwd : '.');
+    if (typeof def.cwd === 'string') def.cwd = path.resolve(dir, def.cwd);
     if (typeof def.env_file === 'string') def.env_file = path.resolve(dir, def.env_file);
     if (Array.isArray(def.env_file)) def.env_file = def.env_file.map((f) => path.resolve(dir, String(f)));
   }
-  return { services: defs, relocate };
+  return { services: defs, relocate, dir };
 }
 
 function fromFlags(
@@ -91,7 +94,7 @@ function fromFlags(
     });
   }
   const def: Record<string, unknown> = command.length === 1 ? { command: command[0] } : { args: command };
-  def.cwd = path.resolve(o.cwd ?? '.');
+  if (o.cwd) def.cwd = path.resolve(o.cwd);
   if (o.env) def.env = Object.fromEntries(o.env.map((kv) => splitEnv(kv)));
   if (o.instances) def.instances = Number(o.instances);
   if (o.restart) def.restart = o.restart;

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { spawnTend, tend, testEnv } from '../cli.ts';
+import { waitFor } from '../helpers.ts';
+
+test('tend up tells a planned stop as one, with its signal and time, and a plain service as started', async (t) => {
+  const e = testEnv(t);
+  writeFileSync(path.join(e.dir, 'tend.toml'), '[services.web]\ncommand = "sleep 1000"\n');
+  const up = spawnTend(e, ['up']);
+  t.after(() => up.child.kill('SIGKILL'));
+  await waitFor('web to start', () => /web started \(pid \d+\)/.test(up.output()));
+  up.child.kill('SIGINT');
+  assert.equal(await up.exited, 0);
+  assert.match(up.output(), /tend +> web stopped as requested \(SIGTERM, after \d+(ms|\.\ds|s)\)/);
+  assert.doesNotMatch(up.output(), /killed by|no readiness check|web is /);
+});
+
+test('every error, usage errors included, is "tend: what went wrong" then "hint: what to do"', async (t) => {
+  const e = testEnv(t);
+  for (const args of [
+    ['status', '--bogus'],
+    ['stauts'],
+    ['add'],
+    ['add', 'x', '-e', 'NOVALUE', '--', 'true'],
+    ['ls'],
+    ['logs', '--stream', 'both'],
+  ]) {
+    const r = await tend(e, args);
+    assert.ok(r.code !== 0, args.join(' '));
+    assert.match(r.stderr, /^tend: \S/, args.join(' '));
+    assert.match(r.stderr, /\nhint: \S.*\n$/, args.join(' '));
+    assert.doesNotMatch(r.stderr, /^error:/m, args.join(' '));
+  }
+  const usage = await tend(e, ['why']);
+  assert.equal(usage.code, 2);
+  assert.equal(
+    usage.stderr,
+    `tend: missing required argument 'name'\nhint: run "tend why --help" for usage\n`,
+  );
+});
