@@ -52,6 +52,7 @@ const malformed: [string, string, string][] = [
   [
     'an unclosed ${ in an env value',
     'tend.toml',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, written wrongly on purpose
     '[services.web]\ncommand = "a"\nenv = { PORT = "300${TEND_INSTANCE" }\n',
   ],
 ];

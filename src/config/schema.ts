@@ -214,12 +214,10 @@ const processFields = {
     .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
   args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
   cwd: z.string().optional().describe('working directory, relative to the config file'),
-  env: z
-    .record(z.string(), envValue)
-    .optional()
-    .describe(
-      "variables added to tend's own; a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
-    ),
+  env: z.record(z.string(), envValue).optional().describe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, described
+    "variables added to tend's own; a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
+  ),
 };
 
 /** Exactly one of `command` and `args`. */

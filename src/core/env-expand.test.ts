@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are tend's ${…} syntax, not JavaScript's
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { envValueProblem, expandEnv, expandValue } from './env-expand.ts';
