@@ -441,7 +441,9 @@ if (argv.length === 2 && process.stdin.isTTY && process.stdout.isTTY) {
   if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
 }
 if (exitCommand?.length === 0) {
-  process.stderr.write('tend: --exec-on-exit needs a command after it\n');
+  process.stderr.write(
+    'tend: --exec-on-exit needs a command after it\nhint: put it last, followed by the command: tend init --exec-on-exit sh\n',
+  );
   process.exitCode = 2;
 } else {
   if (exitCommand) execOnExit(exitCommand);

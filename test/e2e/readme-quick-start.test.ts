@@ -59,7 +59,7 @@ test('the README’s Quick start runs as written', async (t) => {
   mkdirSync(path.join(project, '.ports'), { recursive: true });
   const toml = blocks.find((b) => b.lang === 'toml');
   assert.ok(toml?.text.startsWith('# tend.toml\n'), 'the Quick start opens with its tend.toml');
-  writeFileSync(path.join(project, 'tend.toml'), toml.text);
+  writeFileSync(path.join(project, 'tend.toml'), toml?.text ?? '');
   for (const [file, text] of Object.entries(standIns)) writeFileSync(path.join(project, file), text);
 
   const shells = blocks.filter((b) => b.lang === 'sh');
