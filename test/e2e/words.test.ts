@@ -11,6 +11,8 @@ test('tend up tells a planned stop as one, with its signal and time, and a plain
   const up = spawnTend(e, ['up']);
   t.after(() => up.child.kill('SIGKILL'));
   await waitFor('web to start', () => /web started \(pid \d+\)/.test(up.output()));
+  // once it answers, its Ctrl-C handler is in place
+  await waitFor('tend up to answer', async () => (await tend(e, ['ping'])).code === 0);
   up.child.kill('SIGINT');
   assert.equal(await up.exited, 0);
   assert.match(up.output(), /tend +> web stopped as requested \(SIGTERM, after \d+(ms|\.\ds|s)\)/);
