@@ -25,16 +25,10 @@ export async function awaitOutcome(
   { waitMs, settleMs }: OutcomeOptions,
 ): Promise<void> {
   if (names.length === 0) return;
-  // an instance removed meanwhile has no state to wait for
-  const stateOf = (n: string) => {
-    try {
-      return sup.status(n)[0];
-    } catch {
-      return undefined;
-    }
-  };
-  const states = () => names.map(stateOf);
-  const allDecided = () => states().every((s) => !s || decided.includes(s.state));
+  // resolved once: checked at every event, a lookup by name over every instance would make a
+  // start of N instances cost N² per event
+  const runners = sup.select(names);
+  const allDecided = () => runners.every((r) => decided.includes(r.state));
   const what = `${names.join(', ')} to start`;
   const end = Date.now() + waitMs;
   /**
@@ -49,17 +43,13 @@ export async function awaitOutcome(
   if (settleMs <= 0) return;
   const now = sup.clock.now();
   // only an instance that came up just now is watched: one running for hours has settled
-  const fresh = states().filter(
-    (s) =>
-      s !== undefined &&
-      s.state === 'running' &&
-      s.startedAt !== null &&
-      now - s.startedAt < settleMs &&
-      sup.specs().find((spec) => spec.name === s.base)?.ready === null,
+  const fresh = runners.filter(
+    (r) =>
+      r.state === 'running' && r.startedAt !== null && now - r.startedAt < settleMs && r.spec.ready === null,
   );
   if (fresh.length === 0) return;
-  const deadline = Math.max(...fresh.map((s) => (s?.startedAt ?? now) + settleMs));
-  const left = () => fresh.every((s) => s && stateOf(s.name)?.state !== 'running');
+  const deadline = Math.max(...fresh.map((r) => (r.startedAt ?? now) + settleMs));
+  const left = () => fresh.every((r) => r.state !== 'running');
   // the settle ends early when every watched instance has left running; otherwise at its end
   await until(sup, left, deadline - now, '').catch((e: unknown) => {
     if (!(e instanceof TendError && e.code === 'TEND_TIMEOUT')) throw e;
