@@ -48,7 +48,11 @@ export const errors = {
     rpc: -32004,
     http: 404,
     exit: 3,
-    hint: () => 'run "tend ls" to see the services of this tend',
+    // a script's name (`tend start api.js`) that is no file either: say how a command becomes one
+    hint: (d) =>
+      typeof d.file === 'string'
+        ? `there is no file ${d.file} either; "tend add ${String(d.as ?? 'NAME')} -- CMD" adds a command as a service, and "tend start FILE" a script that exists`
+        : 'run "tend ls" to see the services of this tend',
   },
   TEND_GROUP_NOT_FOUND: {
     message: (d) => `group ${q(d.name)} not found`,

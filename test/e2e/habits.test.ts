@@ -91,6 +91,18 @@ test('tend start FILE adds a script that names no service, named after the file,
     clash.stderr,
     /^tend: service "app" already exists: it runs .*, not sub\/app\.js; "tend start app" starts it/m,
   );
+
+  // a script's name that is no file here either: the hint says how a command becomes a service
+  const lost = await tend(e, ['start', 'api.js']);
+  assert.equal(lost.code, 3);
+  assert.match(lost.stderr, /^tend: service "api\.js" not found/m);
+  assert.match(
+    lost.stderr,
+    new RegExp(
+      `^hint: there is no file ${path.join(e.dir, 'api.js')} either; "tend add api -- CMD" adds a command as a service`,
+      'm',
+    ),
+  );
 });
 
 test('env values take ${TEND_INSTANCE}: two instances, two ports', async (t) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { spawnTend, tend, testEnv } from '../cli.ts';
+import { spawnTend, startDaemon, tend, testEnv } from '../cli.ts';
 import { waitFor } from '../helpers.ts';
 
 test('tend up tells a planned stop as one, with its signal and time, and a plain service as started', async (t) => {
@@ -17,6 +17,20 @@ test('tend up tells a planned stop as one, with its signal and time, and a plain
   assert.equal(await up.exited, 0);
   assert.match(up.output(), /tend +> web stopped as requested \(SIGTERM, after \d+(ms|\.\ds|s)\)/);
   assert.doesNotMatch(up.output(), /killed by|no readiness check|web is /);
+});
+
+test('tend stop says the stop was asked for, with its signal; status gives the reason, no failure', async (t) => {
+  const e = testEnv(t);
+  await startDaemon(t, e);
+  assert.equal((await tend(e, ['add', 'web', '--', 'sleep', '1000'])).code, 0);
+  const running = await tend(e, ['status', 'web']);
+  assert.doesNotMatch(running.stdout, /reason:|no readiness check/, 'a plain service is simply running');
+  const stop = await tend(e, ['stop', 'web']);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.equal(stop.stdout, 'web inactive: stopped as requested (SIGTERM)\n');
+  const status = await tend(e, ['status', 'web']);
+  assert.match(status.stdout, /^ {2}reason: {4}stopped as requested$/m);
+  assert.doesNotMatch(status.stdout, /killed by|failed|crashed/);
 });
 
 test('every error, usage errors included, is "tend: what went wrong" then "hint: what to do"', async (t) => {

@@ -41,9 +41,18 @@ export async function scriptsAsServices(
   wait: { wait?: number | undefined; settle?: number | undefined },
 ): Promise<ScriptsAsServices> {
   const files = names.filter((n) => !isGlob(n) && existsSync(n) && statSync(n).isFile());
-  if (files.length === 0) return { names: [...names], added: [] };
+  // `tend start api.js` in the wrong folder: a script's name that is neither a file nor a service
+  const missing = names.filter((n) => !files.includes(n) && !isGlob(n) && looksLikeScript(n));
+  if (files.length === 0 && missing.length === 0) return { names: [...names], added: [] };
   const services = await client.service.list();
   const known = new Set(services.flatMap((s) => [s.name, s.base]));
+  const lost = missing.find((n) => !known.has(n));
+  if (lost !== undefined)
+    throw new TendError('TEND_SERVICE_NOT_FOUND', {
+      name: lost,
+      file: path.resolve(lost),
+      as: serviceNameOf(lost),
+    });
   const rest: string[] = [];
   const added: ServiceView[] = [];
   for (const n of names) {
@@ -76,6 +85,11 @@ export async function scriptsAsServices(
     );
   }
   return { names: rest, added };
+}
+
+/** A name with a path in it, or the extension of a script tend knows how to run. */
+function looksLikeScript(n: string): boolean {
+  return n.includes('/') || Object.hasOwn(interpreters, path.extname(n).toLowerCase());
 }
 
 /** `api.js` → `api`; characters a name may not hold become `-`. */
