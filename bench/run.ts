@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pidsWithEnv } from '../src/process/proc.ts';
+import { scalePlot } from './lib/plot.ts';
 import { derive, markdown, type PeerResult, type RunResult } from './lib/report.ts';
 import { peerFactories } from './peers/index.ts';
 import { installPeer, peersCacheDir } from './peers/install.ts';
@@ -51,11 +52,11 @@ const defaults: BenchOptions = values.quick
   ? { n: 5, sizes: [5, 10], logLines: 10_000, trials: 5, windowSeconds: 1, soakMinutes: 0.05, settleMs: 3000 }
   : {
       n: 100,
-      sizes: [100, 1000],
+      sizes: [100, 1000, 5000],
       logLines: 1_000_000,
       trials: 50,
-      windowSeconds: 10,
-      soakMinutes: 10,
+      windowSeconds: 60,
+      soakMinutes: 30,
       settleMs: 10_000,
     };
 const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
@@ -107,6 +108,21 @@ function killLeftovers(): void {
     } catch {
       // gone already
     }
+  }
+}
+
+// 5,000 services need more open files than a shell's default gives (tend holds two named
+// pipes per service, supervisord one log file): the run re-executes itself with more
+const wantFiles = 4 * Math.max(...options.sizes) + 1024;
+if (!process.env.TEND_BENCH_ULIMIT) {
+  const soft = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
+  if (Number.isFinite(soft) && soft < wantFiles) {
+    const again = spawnSync(
+      'sh',
+      ['-c', `ulimit -n ${wantFiles} && exec "$@"`, 'sh', process.execPath, ...process.argv.slice(1)],
+      { stdio: 'inherit', env: { ...process.env, TEND_BENCH_ULIMIT: String(wantFiles) } },
+    );
+    process.exit(again.status ?? 1);
   }
 }
 
@@ -177,6 +193,12 @@ const stem = path.join(values.out, run.date.replaceAll(':', '-').slice(0, 19));
 writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
 const table = markdown(run, analysis());
 writeFileSync(`${stem}.md`, table);
-if (values.results) writeFileSync(values.results, table);
+if (values.results) {
+  // the table and the raw figures it was made from, side by side, and the growth as a plot
+  writeFileSync(values.results, table);
+  const base = values.results.replace(/\.md$/, '');
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(path.join(path.dirname(values.results), 'scale.svg'), scalePlot(run));
+}
 console.log(table);
 console.error(`results: ${stem}.json`);

@@ -1,10 +1,13 @@
 /**
  * Builds dist/: the CLI (dist/tend.js), the SDK (dist/index.js) and the script API
- * (dist/init.js) as ESM bundles, split so that `tend ls` loads only the client's code, and
- * the web page (dist/web/, see build-web.ts).
- * Node does not strip types inside node_modules, so an installed tend runs this output.
+ * (dist/init.js) as ESM bundles, split so that `tend ls` loads only the client's code, their
+ * declarations (dist/types/, tsc from tsconfig.build.json), and the web page (dist/web/, see
+ * build-web.ts). Node does not strip types inside node_modules, so an installed tend runs
+ * this output; every dependency but koffi (a native addon) is inside it.
  */
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -34,4 +37,32 @@ await build({
     js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
   },
 });
+// `tend ls` as one file of what it always runs (each ES module costs about a millisecond to
+// load); what it loads only sometimes (a remote, the contexts file) stays in chunks of its own
+await build({
+  entryPoints: { 'tend-ls': 'src/cli/fast-path.ts' },
+  outdir,
+  entryNames: '[name]',
+  chunkNames: 'ls-chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['koffi'],
+  banner: {
+    js: "import { createRequire as __tendRequire } from 'node:module'; const require = __tendRequire(import.meta.url);",
+  },
+});
 await buildWeb(path.join(outdir, 'web'));
+// the declarations of the package's two entries, with `.ts` imports as tsc writes them
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const root = path.resolve(import.meta.dirname, '..');
+const types = spawnSync(
+  process.execPath,
+  [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.resolve(outdir, 'types')],
+  { stdio: 'inherit' },
+);
+if (types.status !== 0) process.exit(types.status ?? 1);

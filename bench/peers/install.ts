@@ -17,7 +17,9 @@ export function peersCacheDir(): string {
 export function installPeer(peer: string, cacheDir: string): string | null {
   try {
     if (peer === 'pm2') installPm2(cacheDir);
-    else if (peer === 'supervisord') installSupervisord();
+    else if (peer === 'supervisord') installDebian('supervisor', ['supervisord', 'supervisorctl']);
+    else if (peer === 'runit') installDebian('runit', ['runsvdir', 'sv']);
+    else if (peer === 's6') installDebian('s6', ['s6-svscan', 's6-svc', 's6-svstat']);
     return null;
   } catch (e) {
     return e instanceof Error ? (e.message.split('\n')[0] ?? String(e)) : String(e);
@@ -33,13 +35,13 @@ function installPm2(cacheDir: string): void {
   exec('npm', ['install', '--no-audit', '--no-fund', '--prefix', cacheDir, 'pm2@latest']);
 }
 
-function installSupervisord(): void {
-  if (hasCommand('supervisord') && hasCommand('supervisorctl')) return;
-  if (process.getuid?.() !== 0)
-    throw new Error('supervisord is not installed (apt-get install supervisor, as root)');
-  if (!hasCommand('apt-get')) throw new Error('supervisord is not installed and there is no apt-get here');
-  console.error('installing supervisor from Debian');
+/** A peer from Debian's packages, installed as root when its commands are missing. */
+function installDebian(pkg: string, commands: readonly string[]): void {
+  if (commands.every(hasCommand)) return;
+  if (process.getuid?.() !== 0) throw new Error(`${pkg} is not installed (apt-get install ${pkg}, as root)`);
+  if (!hasCommand('apt-get')) throw new Error(`${pkg} is not installed and there is no apt-get here`);
+  console.error(`installing ${pkg} from Debian`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   exec('apt-get', ['update', '-qq'], { env });
-  exec('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'supervisor'], { env });
+  exec('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env });
 }

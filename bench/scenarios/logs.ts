@@ -85,12 +85,14 @@ export const logs: Scenario = {
       }
       const last = Math.min(now(), grewAt);
       const counted = countLines(file, lines);
+      const cpu = cpuSeconds(peer.daemonPids()) - cpuBefore;
       return {
         logs_total_ms: round(last - t0),
         logs_mb_s: round((counted.got * lineBytes) / 1e6 / Math.max(0.001, (last - first) / 1000), 1),
         logs_lost: counted.lost,
         logs_duplicated: counted.duplicated,
-        logs_cpu_s: round(cpuSeconds(peer.daemonPids()) - cpuBefore, 2),
+        logs_cpu_s: round(cpu, 2),
+        logs_cpu_s_per_gb: round(cpu / Math.max(1e-9, (counted.got * lineBytes) / 1e9), 2),
       };
     }),
 };

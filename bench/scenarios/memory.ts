@@ -19,11 +19,12 @@ export const memory: Scenario = {
         return round(rssMb(peer.daemonPids()), 1);
       });
     }
-    const [small, large] = [Math.min(...options.sizes), Math.max(...options.sizes)];
-    if (large > small) {
-      const perService =
-        (((figures[`rss_mb@${large}`] ?? 0) - (figures[`rss_mb@${small}`] ?? 0)) * 1024) / (large - small);
-      figures.rss_kb_per_service = round(perService, 1);
+    // what each service beyond the smallest fleet costs, at every larger size
+    const small = Math.min(...options.sizes);
+    for (const n of options.sizes) {
+      if (n === small) continue;
+      const extra = ((figures[`rss_mb@${n}`] ?? 0) - (figures[`rss_mb@${small}`] ?? 0)) * 1024;
+      figures[`rss_kb_per_service@${n}`] = round(extra / (n - small), 1);
     }
     return figures;
   },

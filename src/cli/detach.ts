@@ -10,6 +10,7 @@ import { connect } from '../client/client.ts';
 import { waitForTend } from '../client/wait-for-tend.ts';
 import { TendError } from '../core/errors.ts';
 import type { HomeLayout } from '../daemon/home.ts';
+import { selfArgs } from '../native/single-executable.ts';
 import type { ResultOf } from '../protocol/methods.ts';
 
 export interface Detached {
@@ -28,8 +29,9 @@ export async function detach(home: HomeLayout, env: NodeJS.ProcessEnv = process.
   mkdirSync(home.dir, { recursive: true, mode: 0o700 });
   const log = path.join(home.dir, 'tend.log');
   const out = openSync(log, 'a', 0o600);
-  const args = process.argv.slice(1).filter((a) => a !== '-d' && a !== '--detach');
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+  // selfArgs: the same tend again, from source, the bundle or the single executable
+  const args = selfArgs().filter((a) => a !== '-d' && a !== '--detach');
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', out, out],
     env,

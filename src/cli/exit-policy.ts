@@ -22,17 +22,36 @@ export function takeExecOnExit(argv: readonly string[]): { argv: string[]; comma
   return { argv: argv.slice(0, at), command: argv.slice(at + 1) };
 }
 
+let exitHandlerInstalled = false;
+
 /** From now on every way out of this process ends in `command`. */
 export function execOnExit(command: string[]): void {
-  policy.execOnExit = command;
+  setExecOnExit(command);
+}
+
+/** The command of exec-on-exit, or null; set from the command line or at run time. */
+export function setExecOnExit(command: readonly string[] | null): void {
+  policy.execOnExit = command?.length ? [...command] : null;
+  if (!policy.execOnExit || exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
   process.on('exit', (code) => execInto(code));
   installFatalHandler();
+}
+
+export function currentExecOnExit(): string[] | null {
+  return policy.execOnExit ? [...policy.execOnExit] : null;
 }
 
 /** Fatal errors are logged and tend carries on (`--exit-guard`). */
 export function guardAgainstFatalErrors(log: (message: string) => void): void {
   policy.guarded = true;
   installFatalHandler(log);
+}
+
+/** The exit guard set or cleared at run time (`terminate.guard`): fatal errors carry on or exit. */
+export function setGuarded(on: boolean, log: (message: string) => void): void {
+  policy.guarded = on;
+  if (on) installFatalHandler(log);
 }
 
 /** The error that will be handed to the exit command as TEND_ERROR. */

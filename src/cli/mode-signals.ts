@@ -17,6 +17,8 @@ export function handleModeSignals(
 ): () => void {
   let stops = 0;
   return installSignals(mode, (action, signal) => {
+    // controllers see every signal as an event; what it does to tend is the table's
+    runtime.signals.received(signal);
     switch (action) {
       case 'stop':
         stops++;

@@ -8,14 +8,17 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { HandleDecl } from '../core/handles.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { assertTypeStripping } from '../core/node-support.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
+import { importFile } from '../native/single-executable.ts';
 import { findConfig } from './discover.ts';
+import { declsOf, fdIssues, shapesOf } from './fds-check.ts';
 import { type HttpSettings, httpSettingsOf } from './http-settings.ts';
 import { configError, toConfigIssues } from './issues.ts';
 import type { Locator } from './locate.ts';
-import { type Format, formatOf, parseText } from './parse.ts';
+import { type Format, formatOf, loadParsers, parseText } from './parse.ts';
 import { configSchema } from './schema.ts';
 import { cronSpecsOf, jobSpecsOf, setIssues, specsOf, validateConfig } from './validate.ts';
 
@@ -33,6 +36,10 @@ export interface LoadedConfig {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** `[server.http]`, or null when the HTTP API is off. */
   readonly http: HttpSettings | null;
+  /** `[fds.NAME]`, and the socket of each on_demand `listen` address. */
+  readonly fds: ReadonlyMap<string, HandleDecl>;
+  /** A problem found later (a handle that cannot be opened) as a located config error. */
+  issueAt(path: readonly PropertyKey[], message: string): TendError;
 }
 
 /** Loads the config at `file`, or the nearest one upwards from `cwd`. */
@@ -42,6 +49,7 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   let data: unknown;
   let locate: Locator | null = null;
   const format = formatOf(abs);
+  await loadParsers([format, ...serviceDirFormats(dir)]);
   if (format) {
     const parsed = parseText(readText(abs), format, abs);
     data = parsed.data;
@@ -56,12 +64,15 @@ export async function loadConfig(file?: string, { cwd = process.cwd() } = {}): P
   // the set as a whole, whatever order its services were written in, and in whichever file
   const inDir = new Map(fromDir.map((d) => [d.spec.name, d]));
   const where = (name: string) => inDir.get(name) ?? { file: abs, locate };
-  const problems = setIssues(services, where);
+  const fds = declsOf(config, dir);
+  const problems = [...setIssues(services, where), ...fdIssues(services, shapesOf(fds), where)];
   if (problems.length > 0) throw configError(abs, problems);
   return {
     file: abs,
     dir,
     services,
+    fds,
+    issueAt: (p, message) => configError(abs, toConfigIssues(abs, locate, [{ path: [...p], message }])),
     http: config.server?.http ? httpSettingsOf(config.server.http, dir) : null,
     jobs: jobSpecsOf(config, dir),
     cron: cronSpecsOf(config, dir),
@@ -84,7 +95,7 @@ async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
   if (/\.[mc]?ts$/.test(file)) assertTypeStripping(file);
   try {
-    const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
+    const mod = (await importFile(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
     return mod.default ?? {};
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -94,6 +105,12 @@ async function importConfig(file: string): Promise<unknown> {
       issues: [{ file, line: null, column: null, path: '', message }],
     });
   }
+}
+
+/** The formats of the files in the `services/` folder beside the config. */
+function serviceDirFormats(dir: string): (Format | null)[] {
+  const sdir = path.join(dir, 'services');
+  return existsSync(sdir) ? readdirSync(sdir).map((entry) => formatOf(path.join(sdir, entry))) : [];
 }
 
 /** The services the `services/` folder beside the config defines, by file name. */
@@ -148,12 +165,13 @@ function serviceDir(
  * the fields: how the services fit with the ones already running is for the tend they go to,
  * and `relocate` puts its answer back at file:line:col.
  */
-export function parseServicesFragment(
+export async function parseServicesFragment(
   text: string,
   file: string,
   baseDir: string,
-): { specs: ServiceSpec[]; relocate: (error: unknown) => unknown } {
+): Promise<{ specs: ServiceSpec[]; relocate: (error: unknown) => unknown }> {
   const format: Format = formatOf(file) ?? 'toml';
+  await loadParsers([format]);
   const parsed = parseText(text, format, file);
   const specs = specsOf(validateConfig(parsed.data, file, parsed.locate), baseDir, file);
   return { specs, relocate: (error) => relocateIssues(error, file, parsed.locate) };
@@ -193,6 +211,14 @@ export function serviceSpecFromObject(name: string, definition: unknown, baseDir
   const [spec] = specsOf(config, baseDir, `service "${name}"`);
   if (!spec) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
   return spec;
+}
+
+/** Validates one handle given as an object (an RPC call); paths read `fds.NAME.field`. */
+export function handleDeclFromObject(name: string, definition: unknown, baseDir: string): HandleDecl {
+  const config = validateConfig({ fds: { [name]: definition } }, `handle "${name}"`, null);
+  const decl = declsOf(config, baseDir).get(name);
+  if (!decl) throw new TendError('TEND_USAGE', { message: `no definition for ${name}` });
+  return decl;
 }
 
 /** Validates one cron job given as an object (an RPC call); paths read `cron.NAME.field`. */

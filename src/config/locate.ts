@@ -3,7 +3,8 @@
  * YAML and JSON (which is YAML) use the parsed document's ranges; TOML uses a small scan of
  * table headers and keys, which is enough to point at the right line.
  */
-import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLib } from './parsers.ts';
 
 export interface Position {
   readonly line: number;
@@ -13,6 +14,7 @@ export interface Position {
 export type Locator = (path: readonly PropertyKey[]) => Position | null;
 
 export function yamlLocator(text: string): Locator {
+  const { isMap, isScalar, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const at = (offset: number | undefined): Position | null => {

@@ -3,10 +3,11 @@
  * positions. Syntax errors (and duplicate keys, which JSON.parse would silently merge) become
  * TEND_CONFIG_INVALID errors with file:line:col.
  */
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { LineCounter, parseDocument } from 'yaml';
 import { configError, toConfigIssues } from './issues.ts';
 import { type Locator, tomlLocator, yamlLocator } from './locate.ts';
+import { tomlLib, yamlLib } from './parsers.ts';
+
+export { loadParsers } from './parsers.ts';
 
 export type Format = 'toml' | 'yaml' | 'json';
 
@@ -38,8 +39,9 @@ export function parseText(text: string, format: Format, file: string): Parsed {
 }
 
 function parseTomlText(text: string, file: string): unknown {
+  const { parse, TomlError } = tomlLib();
   try {
-    return parseToml(text);
+    return parse(text);
   } catch (e) {
     if (e instanceof TomlError) {
       const first = (e.message.split('\n')[0] ?? e.message).replace(/^Invalid TOML document: /, '');
@@ -52,6 +54,7 @@ function parseTomlText(text: string, file: string): unknown {
 
 /** Duplicate keys and syntax errors, reported by the yaml parser with positions. */
 function yamlErrors(text: string, file: string): void {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const err = doc.errors[0];
@@ -68,7 +71,7 @@ function yamlErrors(text: string, file: string): void {
 
 function parseYamlText(text: string, file: string): unknown {
   yamlErrors(text, file);
-  return parseDocument(text).toJS() ?? {};
+  return yamlLib().parseDocument(text).toJS() ?? {};
 }
 
 function parseJsonText(text: string, file: string): unknown {

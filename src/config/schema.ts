@@ -9,6 +9,7 @@ import { nameProblem } from '../core/names.ts';
 import { parseSchedule } from '../core/schedule.ts';
 import { durationHelp, parseDuration, parseSize, sizeHelp } from '../core/units.ts';
 import { normalizeSignal } from '../process/group.ts';
+import { fdSchema, onDemandSchema, serviceFdsSchema, socketsSchema } from './fds-schema.ts';
 
 /** A duration in the file; milliseconds after parsing. */
 export const duration = z
@@ -109,7 +110,13 @@ export const readySchema = z
   .strictObject({
     tcp: tcpTarget.optional().describe('ready when host:port accepts connections'),
     http: z.url().optional().describe('ready when the URL answers 2xx/3xx (or `status`)'),
-    status: z.number().int().min(100).max(599).optional(),
+    status: z
+      .number()
+      .int()
+      .min(100)
+      .max(599)
+      .optional()
+      .describe('with http: the status that counts (any 2xx/3xx)'),
     exec: z.string().min(1).optional().describe('ready when the command exits 0'),
     log: validRegex.optional().describe('ready when a line of output matches this regular expression'),
     notify: z
@@ -123,10 +130,10 @@ export const readySchema = z
 
 export const healthSchema = z
   .strictObject({
-    tcp: tcpTarget.optional(),
-    http: z.url().optional(),
-    status: z.number().int().min(100).max(599).optional(),
-    exec: z.string().min(1).optional(),
+    tcp: tcpTarget.optional().describe('healthy while host:port accepts connections'),
+    http: z.url().optional().describe('healthy while the URL answers 2xx/3xx (or `status`)'),
+    status: z.number().int().min(100).max(599).optional().describe('with http: the status that counts'),
+    exec: z.string().min(1).optional().describe('healthy while the command exits 0'),
     interval: duration.optional().describe('time between checks (default 10s)'),
     timeout: duration.optional().describe('a check that takes longer fails (default 2s)'),
     retries: z
@@ -206,7 +213,7 @@ export const hooksSchema = z.strictObject({
 
 /** What a process is, for a service and for a job alike. */
 const processFields = {
-  description: z.string().optional(),
+  description: z.string().optional().describe('what it is for, shown by tend status'),
   command: z
     .string()
     .min(1)
@@ -216,7 +223,7 @@ const processFields = {
   cwd: z.string().optional().describe('working directory, relative to the config file'),
   env: z.record(z.string(), envValue).optional().describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, described
-    "variables added to tend's own; a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
+    "environment variables, over tend's own (and env_file's); a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
   ),
 };
 
@@ -239,20 +246,43 @@ export const serviceSchema = z
       .union([z.string(), z.array(z.string())])
       .optional()
       .describe('dotenv file(s) read before env'),
-    user: z.string().min(1).optional(),
-    group: z.string().min(1).optional(),
-    instances: z.number().int().min(1).max(1000).optional(),
-    class: z.enum(['user', 'system']).optional(),
-    critical: z.boolean().optional(),
-    autostart: z.boolean().optional(),
-    restart: z.enum(['always', 'on-failure', 'never']).optional(),
-    restart_delay: duration.optional(),
-    backoff: z.union([z.literal(false), backoffSchema]).optional(),
-    max_restarts: z.number().int().min(0).optional(),
-    restart_window: duration.optional(),
-    success_exit_codes: z.array(z.number().int().min(0).max(255)).optional(),
-    stop_signal: signal.optional(),
-    stop_timeout: duration.optional(),
+    user: z.string().min(1).optional().describe('run as this user, a name or uid (tend runs as root)'),
+    group: z.string().min(1).optional().describe("run with this group, a name or gid (the user's)"),
+    instances: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('replicas NAME:0 … NAME:N-1, each with TEND_INSTANCE (1)'),
+    class: z
+      .enum(['user', 'system'])
+      .optional()
+      .describe('"system": spared by bulk stops such as tend stop all ("user")'),
+    critical: z.boolean().optional().describe('tend up and tend init end with status 1 when it fails'),
+    autostart: z.boolean().optional().describe('start with tend (true); false: only when asked'),
+    restart: z
+      .enum(['always', 'on-failure', 'never'])
+      .optional()
+      .describe('when an exit is followed by a restart ("on-failure")'),
+    restart_delay: duration.optional().describe('the wait before the first restart (100ms)'),
+    backoff: z
+      .union([z.literal(false), backoffSchema])
+      .optional()
+      .describe('longer waits after each restart: { factor, max }, or false for restart_delay each time'),
+    max_restarts: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('restarts within restart_window before the service is failed (10)'),
+    restart_window: duration.optional().describe('the window max_restarts counts in (1m)'),
+    success_exit_codes: z
+      .array(z.number().int().min(0).max(255))
+      .optional()
+      .describe('exit codes that count as success ([0])'),
+    stop_signal: signal.optional().describe('the signal that asks it to stop (SIGTERM)'),
+    stop_timeout: duration.optional().describe('from the stop signal to SIGKILL of the group (10s)'),
     oneshot: z.boolean().optional().describe('runs to completion: restart = "never"'),
     requires: dependencies
       .optional()
@@ -262,14 +292,18 @@ export const serviceSchema = z
       .describe('start these too and wait for them (default "started"), never fail for them'),
     after: z.array(z.string()).optional().describe('ordering only: wait for these if they are starting'),
     conflicts: z.array(z.string()).optional().describe('stop these when this one starts'),
-    ready: readySchema.optional(),
+    ready: readySchema
+      .optional()
+      .describe('when it is ready: one of tcp, http, exec, log, notify, ipc (none: when spawned)'),
     start_seconds: duration.optional().describe('without `ready`: ready after staying up this long'),
     start_timeout: duration
       .optional()
       .describe('not ready this long after spawn: stopped and treated as a failure'),
-    health: healthSchema.optional(),
-    logs: logsSchema.optional(),
-    hooks: hooksSchema.optional(),
+    health: healthSchema
+      .optional()
+      .describe('liveness: one of tcp, http, exec; `retries` failures in a row restart it'),
+    logs: logsSchema.optional().describe('its output: the buffer in memory, the file and its rotation'),
+    hooks: hooksSchema.optional().describe('commands run around its start and stop'),
     cron_restart: scheduleText
       .optional()
       .refine(
@@ -303,6 +337,9 @@ export const serviceSchema = z
       ),
     max_memory: size.optional().describe("restart an instance whose process group's RSS is over this"),
     max_memory_check: duration.optional().describe('how often RSS is read for max_memory (5s)'),
+    fds: serviceFdsSchema.optional(),
+    sockets: socketsSchema.optional(),
+    on_demand: onDemandSchema.optional(),
     controller: z
       .union([z.boolean(), z.enum(['tsv', 'json'])])
       .optional()
@@ -336,7 +373,10 @@ export const jobSchema = z
       .enum(['NonIndexed', 'Indexed'])
       .optional()
       .describe('Indexed: each pod gets TEND_JOB_INDEX 0..completions-1, each index completes once'),
-    restart_policy: z.enum(['Never', 'OnFailure']).optional(),
+    restart_policy: z
+      .enum(['Never', 'OnFailure'])
+      .optional()
+      .describe('a failed pod: "Never" (default) starts a new pod, "OnFailure" restarts the same'),
     active_deadline_seconds: positiveSeconds
       .optional()
       .describe('then every pod is stopped: Failed, DeadlineExceeded'),
@@ -345,17 +385,17 @@ export const jobSchema = z
       .min(0)
       .optional()
       .describe('a finished run is deleted this long after'),
-    stop_signal: signal.optional(),
-    stop_timeout: duration.optional(),
+    stop_signal: signal.optional().describe('the signal that stops a pod (SIGTERM)'),
+    stop_timeout: duration.optional().describe('from the stop signal to SIGKILL of the pod (10s)'),
     autostart: z.boolean().optional().describe('[jobs.NAME]: run when tend starts (true)'),
-    hooks: hooksSchema.optional(),
+    hooks: hooksSchema.optional().describe('commands run around each pod'),
   })
   .superRefine(commandOrArgs('a job'));
 export type JobConfig = z.output<typeof jobSchema>;
 
 export const cronSchema = z
   .strictObject({
-    description: z.string().optional(),
+    description: z.string().optional().describe('what it is for, shown by tend cron ls'),
     schedule: scheduleText,
     time_zone: z
       .string()
@@ -366,7 +406,7 @@ export const cronSchema = z
       .enum(['Allow', 'Forbid', 'Replace'])
       .optional()
       .describe('when the last run still runs: start another (Allow), skip (Forbid) or stop it (Replace)'),
-    suspend: z.boolean().optional(),
+    suspend: z.boolean().optional().describe('no runs are scheduled while true (false)'),
     successful_jobs_history_limit: z
       .number()
       .int()
@@ -379,7 +419,7 @@ export const cronSchema = z
       .optional()
       .describe('a run later than this after its time (tend was down) is skipped'),
     hooks: hooksSchema.optional().describe("merged with the job template's, the cron job's first"),
-    job_template: jobSchema,
+    job_template: jobSchema.describe('the job each run is: the keys of [jobs.NAME]'),
   })
   .superRefine((c, ctx) => {
     try {
@@ -471,7 +511,7 @@ export const httpSchema = z
       .enum(['token', 'none'])
       .optional()
       .describe('"token" (default): a bearer token on every request; "none" only on a loopback address'),
-    tls: tlsSchema.optional(),
+    tls: tlsSchema.optional().describe('HTTPS: a certificate and key, a folder of them, or one generated'),
     compat: z
       .array(z.enum(['provisr']))
       .optional()
@@ -514,7 +554,14 @@ export function isLoopbackListen(listen: string): boolean {
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    services: z.record(z.string(), serviceSchema).default({}),
+    services: z
+      .record(z.string(), serviceSchema)
+      .default({})
+      .describe('long-running programs, restarted by their policy'),
+    fds: z
+      .record(z.string(), fdSchema)
+      .default({})
+      .describe('named handles tend holds open and gives to services (docs/fds.md)'),
     jobs: z.record(z.string(), jobSchema).default({}).describe('Kubernetes-style jobs: run to completion'),
     cron: z
       .record(z.string(), cronSchema)
@@ -525,20 +572,28 @@ export const configSchema = z
         z.string(),
         z.strictObject({
           members: z.array(z.string().min(1)).min(1).describe('the services of the group (base names)'),
-          description: z.string().optional(),
+          description: z.string().optional().describe('what the group is for'),
         }),
       )
       .default({})
       .describe('named sets of services, started, stopped and restarted together'),
     server: z
       .strictObject({ http: httpSchema.optional().describe('the HTTP API (off when absent)') })
-      .optional(),
+      .optional()
+      .describe("tend's own servers besides the control socket"),
   })
   .superRefine((c, ctx) => {
     for (const name of Object.keys(c.services)) {
       const why = nameProblem(name);
       if (why)
         ctx.addIssue({ code: 'custom', path: ['services', name], message: `invalid service name: ${why}` });
+    }
+    for (const name of Object.keys(c.fds)) {
+      const why =
+        nameProblem(name) ??
+        (name === 'control' ? '"control" is the name of a controller\'s own socket' : null) ??
+        (name.startsWith('on_demand.') ? 'names starting "on_demand." are the proxies\' own' : null);
+      if (why) ctx.addIssue({ code: 'custom', path: ['fds', name], message: `invalid handle name: ${why}` });
     }
   });
 

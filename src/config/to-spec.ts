@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import type { FdAssignment } from '../core/handles.ts';
 import type { HookSpec, HooksSpec } from '../core/hooks.ts';
 import { type JobSpec, jobDefaults } from '../core/job-spec.ts';
 import type { WatchSpec } from '../core/restart-triggers.ts';
@@ -14,14 +15,17 @@ import {
   commandArgv,
   conditionsOf,
   type HealthSpec,
+  type OnDemandSpec,
   type ProbeSpec,
   type ReadySpec,
   restartingWith,
   type ServiceSpec,
   serviceDefaults,
 } from '../core/service-spec.ts';
+import { parseDuration } from '../core/units.ts';
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
 import { parseEnvFile } from './env-file.ts';
+import type { OnDemandConfig } from './fds-schema.ts';
 import type { CronConfig, hookSchema, JobConfig, ServiceConfig } from './schema.ts';
 
 export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, file: string): ServiceSpec {
@@ -57,7 +61,8 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     instances: s.instances ?? d.instances,
     class: s.class ?? d.class,
     critical: s.critical ?? d.critical,
-    autostart: s.autostart ?? d.autostart,
+    // an on-demand service starts with its first connection
+    autostart: s.autostart ?? (s.on_demand ? false : d.autostart),
     restart: s.oneshot ? 'never' : (s.restart ?? d.restart),
     restartDelayMs: s.restart_delay ?? d.restartDelayMs,
     backoff:
@@ -82,11 +87,64 @@ export function toServiceSpec(name: string, s: ServiceConfig, baseDir: string, f
     logs: logOptions(s.logs, baseDir),
     maxLineBytes: s.logs?.max_line ?? d.maxLineBytes,
     controller: s.controller === true ? 'tsv' : s.controller || d.controller,
+    ...fdsOf(name, s),
     hooks: hooksSpec(s.hooks),
     cronRestart: s.cron_restart ?? d.cronRestart,
     watch: watchSpec(s.watch, s.cwd === undefined ? baseDir : path.resolve(baseDir, s.cwd)),
     maxMemoryBytes: s.max_memory ?? d.maxMemoryBytes,
     memoryCheckMs: Math.max(200, s.max_memory_check ?? d.memoryCheckMs),
+  };
+}
+
+const stdFds: Record<string, number> = { stdin: 0, stdout: 1, stderr: 2 };
+
+/**
+ * `sockets` take fds 3, 4…; a list of `fds` goes on from there; a table gives numbers. Each
+ * assignment keeps where it was written, so a number given twice is reported at its place.
+ */
+export function fdsOf(name: string, s: ServiceConfig): Pick<ServiceSpec, 'fds' | 'sockets' | 'onDemand'> {
+  const sockets = s.sockets ?? [];
+  const fds: FdAssignment[] = sockets.map((handle, i) => ({ fd: 3 + i, handle, at: ['sockets', i] }));
+  if (Array.isArray(s.fds)) {
+    s.fds.forEach((handle, i) => {
+      fds.push({ fd: 3 + sockets.length + i, handle, at: ['fds', i] });
+    });
+  } else if (s.fds) {
+    for (const [key, handle] of Object.entries(s.fds))
+      fds.push({ fd: stdFds[key] ?? Number(key), handle, at: ['fds', key] });
+  }
+  return {
+    fds,
+    sockets: [...sockets],
+    onDemand: s.on_demand ? onDemandSpec(name, s.on_demand, sockets) : null,
+  };
+}
+
+/** The implicit socket handle an on_demand `listen` address makes. */
+export function onDemandHandle(service: string): string {
+  return `on_demand.${service}`;
+}
+
+function onDemandSpec(name: string, o: OnDemandConfig, sockets: readonly string[]): OnDemandSpec {
+  const listen =
+    o.listen === undefined ? (sockets[0] ?? '') : o.listen.includes('://') ? onDemandHandle(name) : o.listen;
+  const b = o.backend;
+  const backend =
+    b === undefined
+      ? null
+      : b.startsWith('/') || b.startsWith('unix://')
+        ? { path: b.replace(/^unix:\/\//, '') }
+        : {
+            host: b.slice(0, b.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1'),
+            port: Number(b.slice(b.lastIndexOf(':') + 1)),
+          };
+  const idle = o.idle_timeout === undefined ? null : parseDuration(o.idle_timeout);
+  return {
+    listen,
+    backend,
+    idleTimeoutMs: idle === 0 ? null : idle,
+    connectTimeoutMs: o.connect_timeout === undefined ? 30_000 : (parseDuration(o.connect_timeout) ?? 30_000),
+    singleConnection: o.single_connection ?? false,
   };
 }
 

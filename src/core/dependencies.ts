@@ -23,6 +23,11 @@ export interface InstanceView {
   readonly ran: boolean;
   /** A stop of it is planned (its dependents stop first): it is as good as stopped. */
   readonly leaving: boolean;
+  /**
+   * Where its state comes from: for one stopped or failed for a requirement, that
+   * requirement's root cause ("cc exited with code 1; …"); for any other, its own state.
+   */
+  readonly root: string;
 }
 
 export type DependencyKind = 'requires' | 'wants' | 'after' | 'conflicts';
@@ -163,7 +168,15 @@ export function requirementLoss(
     const bounce = spec.requiresRestart.includes(dep);
     for (const i of instances) {
       const v = requiredVerdict(condition, i);
-      if (v === 'failed') return { failed: true, why: `dependency ${dep} failed: ${describe(i)}` };
+      if (v === 'failed') {
+        const own = i.root.startsWith(`${i.name} `);
+        return {
+          failed: true,
+          why: own
+            ? `dependency ${dep} failed: ${i.reason}`
+            : `dependency ${dep} failed; root cause: ${i.root}`,
+        };
+      }
       const completes = condition === 'completed' || condition === 'completed_successfully';
       if (completes) continue;
       if (i.state === 'inactive' || i.leaving)

@@ -163,6 +163,14 @@ export const errors = {
     exit: 1,
     hint: () => 'look at the moved-aside file; add its services again',
   },
+  TEND_STATE_VERSION: {
+    message: (d) =>
+      `state file ${String(d.file)} is in format ${q(d.found)}${d.writer ? ` (written by tend ${String(d.writer)})` : ''}; tend ${String(d.self)} reads format ${String(d.supported)}: run the tend that wrote it, or move the file away to start afresh (its services are not adopted then)`,
+    rpc: -32016,
+    http: 500,
+    exit: 1,
+    hint: () => 'run the tend that wrote it (named in the message), or move the file away',
+  },
   TEND_PID_REUSED: {
     message: (d) =>
       `service ${q(d.name)}: pid ${String(d.pid)} from the saved state now belongs to another process (its start time differs); not adopted`,
@@ -198,7 +206,7 @@ export const errors = {
     rpc: -32022,
     http: 404,
     exit: 3,
-    hint: () => 'see "HTTP API" in the README; every method is also at POST /api/rpc',
+    hint: () => 'see docs/http.md; every method is also at POST /api/rpc',
   },
   TEND_TLS_REQUIRED: {
     message: (d) => `this port speaks TLS: use https://${String(d.host ?? 'HOST:PORT')}`,
@@ -214,6 +222,67 @@ export const errors = {
     exit: 1,
     hint: () => 'check the cert and key files, or set auto_generate = true',
   },
+  TEND_FD_NOT_FOUND: {
+    message: (d) =>
+      `handle ${q(d.name)} not found${d.service ? ` (service ${q(d.service)} names it)` : ''}; "tend fd ls" lists handles`,
+    rpc: -32031,
+    http: 404,
+    exit: 3,
+    hint: () => '"tend fd ls" lists handles; declare it in [fds.NAME] or with "tend fd add"',
+  },
+  TEND_FD_EXISTS: {
+    message: (d) => `handle ${q(d.name)} already exists`,
+    rpc: -32032,
+    http: 409,
+    exit: 1,
+    hint: () => 'choose another name, or "tend fd rm NAME" first',
+  },
+  TEND_FD_OPEN_FAILED: {
+    message: (d) => `could not open handle ${q(d.name)}: ${String(d.why)}`,
+    rpc: -32033,
+    http: 500,
+    exit: 1,
+    hint: () => 'free the address or the path, or fix the declaration; the message names the cause',
+  },
+  TEND_FD_IN_USE: {
+    message: (d) =>
+      `handle ${q(d.name)} is named by ${String(d.users)}; change or remove those services first`,
+    rpc: -32034,
+    http: 409,
+    exit: 1,
+    hint: () => 'change or remove those services first',
+  },
+  TEND_FD_INVALID: {
+    message: (d) => `service ${q(d.service)}: ${String(d.why)}`,
+    rpc: -32035,
+    http: 400,
+    exit: 1,
+    hint: () => "fix the service's fds or sockets; see docs/fds.md",
+  },
+  TEND_FD_TAKE_FAILED: {
+    message: (d) => `fd.take ${String(d.name)}: ${String(d.why)}`,
+    rpc: -32036,
+    http: 400,
+    exit: 1,
+    hint: () => 'send the fd with the command (SCM_RIGHTS), for example with "tend fd send"',
+  },
+  TEND_PROXY_NOT_FOUND: {
+    message: (d) => `service ${q(d.name)} has no on_demand proxy`,
+    rpc: -32037,
+    http: 404,
+    exit: 3,
+    hint: () => '"tend proxy ls" lists the proxies',
+  },
+  TEND_EXIT_GUARD_CODE: {
+    message: (d) =>
+      d.set
+        ? 'an exit guard is already set; clear it with its code first'
+        : "that is not the exit guard's code",
+    rpc: -32038,
+    http: 403,
+    exit: 1,
+    hint: () => 'clear it with the code it was set with',
+  },
   TEND_TIMEOUT: {
     message: (d) => `timed out after ${String(d.ms)} ms waiting for ${String(d.what)}`,
     rpc: -32017,
@@ -224,7 +293,7 @@ export const errors = {
   TEND_NODE_TOO_OLD: {
     message: (d) =>
       `${String(d.what)} needs Node.js ${String(d.need)} or newer (it runs TypeScript and resolves "tend" imports); this is Node.js ${String(d.have)}`,
-    rpc: -32031,
+    rpc: -32039,
     http: 500,
     exit: 1,
     hint: () => 'install Node.js 22.18 or newer (for example "nvm install 22"), and run tend with it',

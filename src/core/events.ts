@@ -22,6 +22,10 @@ export type SupervisorEvent =
       readonly code: number | null;
       readonly signal: NodeJS.Signals | null;
       readonly at: number;
+      /** How long the process ran. */
+      readonly uptimeMs: number;
+      /** How long the service had been down before this run (null: its first run here). */
+      readonly downtimeMs: number | null;
     }
   | {
       readonly type: 'health';
@@ -56,6 +60,24 @@ export type SupervisorEvent =
       readonly service: string;
       readonly state: ServiceState;
       readonly event: string;
+      readonly at: number;
+    }
+  | {
+      /** A handle was opened or closed; `service` is empty. */
+      readonly type: 'fd';
+      readonly service: '';
+      readonly name: string;
+      readonly state: 'open' | 'closed';
+      readonly kind: string | null;
+      readonly detail: string | null;
+      readonly at: number;
+    }
+  | {
+      /** tend received a signal; `count` is how often since a controller last cleared it. */
+      readonly type: 'signal';
+      readonly service: '';
+      readonly signal: string;
+      readonly count: number;
       readonly at: number;
     }
   | { readonly type: 'added'; readonly service: string; readonly at: number }

@@ -14,6 +14,7 @@ import type { Clock, TimerHandle } from './clock.ts';
 import { expandEnv } from './env-expand.ts';
 import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
+import { controlHandle, type FdAssignment, type ResolvedFds } from './handles.ts';
 import type { HookOutcome, HookPhase } from './hooks.ts';
 import { resolveIdentity } from './identity.ts';
 import {
@@ -47,7 +48,9 @@ export interface RunnerHost {
   /** Whether a follower or printer needs every line of this service. */
   everyLineWanted(service: string): boolean;
   /** Connects a controller's pipes to tend's control protocol (an adapter's job, not the kernel's). */
-  attachController(service: string, format: 'tsv' | 'json', io: ControllerPipes): void;
+  attachController(service: string, format: 'tsv' | 'json', io: ControllerPipes | ControllerSocket): void;
+  /** A service's handles as fds for one spawn (core/handles.ts); throws for an unknown one. */
+  resolveFds(service: string, fds: readonly FdAssignment[]): ResolvedFds;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   emit(event: SupervisorEvent): void;
   log(line: LogLine): void;
@@ -59,6 +62,11 @@ export interface RunnerHost {
 export interface ControllerPipes {
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
+}
+
+/** A controller that named `control` in its fds: tend's end of the socket pair. */
+export interface ControllerSocket {
+  readonly socket: number;
 }
 
 export interface LastExit {
@@ -96,6 +104,20 @@ export interface HealthTally {
 
 function zeroCauses(): Record<RestartCause, number> {
   return Object.fromEntries(restartCauses.map((c) => [c, 0])) as Record<RestartCause, number>;
+}
+
+/**
+ * systemd's socket activation variables (LISTEN_PID is set by the spawn itself, see
+ * process/spawn.ts), and where a controller's control socket is.
+ */
+function handleEnv(spec: ServiceSpec, controlFd: number | null): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (spec.sockets.length) {
+    env.LISTEN_FDS = String(spec.sockets.length);
+    env.LISTEN_FDNAMES = spec.sockets.join(':');
+  }
+  if (controlFd !== null) env.TEND_CONTROL_FD = String(controlFd);
+  return env;
 }
 
 export class ServiceRunner {
@@ -472,29 +494,46 @@ export class ServiceRunner {
       this.#send(() => ({ type: 'spawn-failed', why, awaiting: false }));
       return;
     }
+    let handles: ResolvedFds;
+    try {
+      handles = this.#host.resolveFds(this.name, spec.fds);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.#send(() => ({ type: 'spawn-failed', why, awaiting: false }));
+      return;
+    }
     const fifos = this.#output.open();
     const output = fifos ? { stdout: fifos.out.childFd(), stderr: fifos.err.childFd() } : null;
+    const control = spec.fds.find((f) => f.handle === controlHandle);
     const proc = this.#host.driver.spawn(
       {
         name: this.name,
         argv: spec.argv,
         cwd: spec.cwd,
-        env,
+        env: { ...env, ...handleEnv(spec, control?.fd ?? null) },
         ...identity,
         channel: spec.ready?.kind === 'notify' || spec.ready?.kind === 'ipc' ? spec.ready.kind : null,
         output,
-        controller: spec.controller !== null,
+        controller: spec.controller !== null && !control,
+        ...(handles.fds.length ? { fds: handles.fds } : {}),
+        ...(spec.sockets.length ? { listenPid: true } : {}),
       },
       (end) => this.#onEnd(run, end, startedAt),
     );
     // the child has its own copies now
     if (output) for (const fd of [output.stdout, output.stderr]) closeFd(fd);
+    handles.release();
+    if (handles.control !== null) {
+      if (proc && spec.controller !== null)
+        this.#host.attachController(this.name, spec.controller, { socket: handles.control });
+      else closeFd(handles.control);
+    }
     this.#proc = proc;
     this.#pgid = proc?.pid ?? null;
     this.#startedAt = startedAt;
     const watch = this.#makeWatch(env);
     if (!proc) return;
-    if (spec.controller !== null && proc.stdin && proc.stdout) {
+    if (spec.controller !== null && !control && proc.stdin && proc.stdout) {
       // a controller's stdout is commands, not log lines
       this.#host.attachController(this.name, spec.controller, { input: proc.stdout, output: proc.stdin });
     } else if (proc.stdout) this.#output.capture(proc.stdout, 'stdout');
@@ -549,6 +588,8 @@ export class ServiceRunner {
       return;
     }
     const now = this.#host.clock.now();
+    // daemonproxy's exit carries how long it ran and how long it had been down before
+    const before = this.#lastExit;
     this.#lastExit = { code: end.code, signal: end.signal, at: now };
     this.#host.emit({
       type: 'exit',
@@ -557,6 +598,8 @@ export class ServiceRunner {
       code: end.code,
       signal: end.signal,
       at: now,
+      uptimeMs: now - startedAt,
+      downtimeMs: before && before.at <= startedAt ? startedAt - before.at : null,
     });
     this.#send(() => ({ type: 'exited', code: end.code, signal: end.signal, ranMs: now - startedAt }));
   }

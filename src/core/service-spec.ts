@@ -5,6 +5,7 @@
  */
 
 import { defaultLogOptions, type LogOptions } from '../logs/log-hub.ts';
+import type { FdAssignment } from './handles.ts';
 import { type HooksSpec, noHooks } from './hooks.ts';
 import type { WatchSpec } from './restart-triggers.ts';
 
@@ -43,6 +44,22 @@ export interface HealthSpec {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly startPeriodMs: number;
+}
+
+/**
+ * zinit's xinit: tend listens, the first connection starts the service, bytes are spliced to
+ * the backend, and the service is stopped after `idleTimeoutMs` without a connection.
+ */
+export interface OnDemandSpec {
+  /** The handle tend listens on (the service's first socket when the backend takes it). */
+  readonly listen: string;
+  /** Where connections go; null: the service takes the listening socket itself (`sockets`). */
+  readonly backend: { readonly host: string; readonly port: number } | { readonly path: string } | null;
+  /** null: never stopped for being idle. */
+  readonly idleTimeoutMs: number | null;
+  readonly connectTimeoutMs: number;
+  /** One connection at a time; the others wait in the backlog. */
+  readonly singleConnection: boolean;
 }
 
 export interface ServiceSpec {
@@ -95,6 +112,11 @@ export interface ServiceSpec {
    * stdout, answered on stdin; null for an ordinary service.
    */
   readonly controller: 'tsv' | 'json' | null;
+  /** Handles the child gets at these fd numbers (0 stdin, 1 stdout, 2 stderr, 3…). */
+  readonly fds: readonly FdAssignment[];
+  /** Handles given as systemd's LISTEN_FDS, from fd 3 in order (also in `fds`). */
+  readonly sockets: readonly string[];
+  readonly onDemand: OnDemandSpec | null;
   /** Commands run before and after the process starts and stops. */
   readonly hooks: HooksSpec;
   /** Restart on this schedule (while running). */
@@ -130,6 +152,9 @@ export const serviceDefaults = {
   logs: defaultLogOptions,
   maxLineBytes: 64 * 1024,
   controller: null,
+  fds: [],
+  sockets: [],
+  onDemand: null,
   hooks: noHooks,
   cronRestart: null,
   watch: null,

@@ -8,6 +8,7 @@
  */
 
 import type { LogLine } from '../logs/log-line.ts';
+import { closeQuietly } from '../native/fds.ts';
 import { type Clock, systemClock } from './clock.ts';
 import {
   type DependencyStatus,
@@ -18,6 +19,7 @@ import {
 } from './dependencies.ts';
 import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
+import { assignmentProblems, type HandleTable, type ResolvedFds } from './handles.ts';
 import { resolveIdentity } from './identity.ts';
 import { isAtRest, type RestartCause, type RestoredState, type ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName, splitInstanceName } from './names.ts';
@@ -35,6 +37,7 @@ import { isGlob, matchPattern } from './selection.ts';
 import {
   type CarriedCounters,
   type ControllerPipes,
+  type ControllerSocket,
   type HealthTally,
   type LastExit,
   type RestartTally,
@@ -69,13 +72,21 @@ export interface SupervisorOptions {
    */
   readonly everyLineWanted?: (service: string) => boolean;
   /** Connects a controller (a service with `controller`) to the control protocol; without it, its pipes are closed. */
-  readonly attachController?: (service: string, format: 'tsv' | 'json', io: ControllerPipes) => void;
+  readonly attachController?: (
+    service: string,
+    format: 'tsv' | 'json',
+    io: ControllerPipes | ControllerSocket,
+  ) => void;
   /**
    * Processes a previous tend started, by instance name, found alive with the same start
    * time: their services are adopted instead of started again.
    */
   readonly adoptable?: ReadonlyMap<string, AdoptableProcess>;
+  /** The named handles services' `fds` and `sockets` refer to; without it, none may. */
+  readonly handles?: HandleTable;
 }
+
+const noFds: ResolvedFds = { fds: [], control: null, release: () => {} };
 
 /** A process a previous tend (or image) left running, or with pid 0 only its counters. */
 export interface AdoptableProcess extends CarriedCounters {
@@ -136,6 +147,7 @@ export class Supervisor {
   readonly #driver: ProcessDriver;
   readonly #host: Omit<RunnerHost, 'awaiting'>;
   readonly #adoptable: Map<string, AdoptableProcess>;
+  readonly #handles: HandleTable | null;
   /** Definitions in the order they were added; runners per definition. */
   readonly #specs = new Map<string, ServiceSpec>();
   readonly #runners = new Map<string, ServiceRunner[]>();
@@ -164,6 +176,7 @@ export class Supervisor {
     this.clock = options.clock ?? systemClock;
     this.#driver = options.driver ?? realProcesses;
     this.#adoptable = new Map(options.adoptable ?? []);
+    this.#handles = options.handles ?? null;
     this.#host = {
       clock: this.clock,
       driver: this.#driver,
@@ -171,7 +184,17 @@ export class Supervisor {
       drainPipe: options.drainPipe ?? (() => null),
       readTail: options.readTail ?? (() => Buffer.alloc(0)),
       everyLineWanted: options.everyLineWanted ?? (() => true),
-      attachController: options.attachController ?? ((_s, _f, io) => io.output.end()),
+      attachController:
+        options.attachController ??
+        ((_s, _f, io) => {
+          if ('output' in io) io.output.end();
+          else closeQuietly(io.socket);
+        }),
+      resolveFds: (service, fds) => {
+        if (fds.length === 0) return noFds;
+        if (!this.#handles) throw new TendError('TEND_FD_NOT_FOUND', { name: fds[0]?.handle, service });
+        return this.#handles.resolve(service, fds);
+      },
       baseEnv: options.env ?? process.env,
       emit: (e) => this.#emit(e),
       log: (l) => this.logs.emit(l),
@@ -227,9 +250,22 @@ export class Supervisor {
       // in a config's bring-up it fails on its own when it starts (as supervisord's does), and
       // the rest of the config runs: what config check accepts elsewhere runs here too
       if (!bringUp) resolveIdentity(spec);
+      // a config's handles were checked with it; what arrives at run time meets the live table
+      if (!bringUp) this.assertFds(spec);
     }
     const next = [...this.specs().filter((s) => !replaced.has(s.name)), ...specs];
     assertSet(next, new Set(specs.map((s) => s.name)));
+  }
+
+  /** Refuses a service whose fds name unknown handles, or handles of the wrong direction. */
+  assertFds(spec: ServiceSpec): void {
+    const problems = assignmentProblems(spec, (name) => this.#handles?.shape(name));
+    const [first] = problems;
+    if (!first) return;
+    const why = problems.map((p) => `${p.at.join('.')}: ${p.message}`).join('; ');
+    if (problems.every((p) => p.message.startsWith('unknown handle')))
+      throw new TendError('TEND_FD_NOT_FOUND', { name: first.handle, service: spec.name });
+    throw new TendError('TEND_FD_INVALID', { service: spec.name, why });
   }
 
   #addUnchecked(specs: readonly ServiceSpec[], start: boolean): ServiceStatus[] {
@@ -278,12 +314,24 @@ export class Supervisor {
     return added.map((r) => this.#status(r));
   }
 
-  /** Replaces a definition; instances that were active restart with the new one. */
-  update(spec: ServiceSpec, options: WaitOptions = {}): Promise<ServiceStatus[]> {
+  /**
+   * Replaces a definition; instances that were active restart with the new one, unless
+   * `restart` is false: then they run on, and the definition applies from their next start.
+   */
+  update(spec: ServiceSpec, options: WaitOptions & { restart?: boolean } = {}): Promise<ServiceStatus[]> {
     const asked = this.#stopsAsked.get(spec.name) ?? 0;
     return this.#serially(async () => {
       this.spec(spec.name);
       this.check([spec], { replacing: [spec.name] });
+      if (options.restart === false) {
+        const old = this.spec(spec.name);
+        if (old.instances === spec.instances) {
+          this.#specs.set(spec.name, spec);
+          for (const r of this.#runners.get(spec.name) ?? []) r.spec = spec;
+          this.#reindex();
+          return this.status(spec.name);
+        }
+      }
       return this.#updateUnchecked(spec, options, asked);
     });
   }
@@ -676,7 +724,19 @@ export class Supervisor {
       reason: r.reason,
       ran: r.lastExit !== null,
       leaving: this.#leaving.has(r),
+      root: this.#rootCause(r, 0),
     };
+  }
+
+  /** What a held service waits on, down to the service whose own failure or stop it is. */
+  #rootCause(r: ServiceRunner, depth: number): string {
+    const own = `${r.name} ${r.state === 'failed' ? r.reason : `is ${r.state} (${r.reason})`}`;
+    if (!r.held || depth > 32) return own;
+    for (const dep of Object.keys(r.spec.requires)) {
+      const down = (this.#runners.get(dep) ?? []).find((x) => x.state === 'failed' || x.state === 'inactive');
+      if (down) return this.#rootCause(down, depth + 1);
+    }
+    return own;
   }
 
   /**
@@ -717,7 +777,9 @@ export class Supervisor {
     const changed = this.#byInstance.get(e.service);
     if (!changed) return;
     if (isAtRest(changed.state) || changed.state === 'stopping') this.#leaving.delete(changed);
-    if (changed.state === 'blocked') this.#evaluate(changed);
+    // one that starts waiting, or lands held, looks at its dependencies at once: they may
+    // have come back while it was stopping (a requirement restarted faster than it stopped)
+    if (changed.state === 'blocked' || changed.held) this.#evaluate(changed);
     for (const d of this.#dependents.get(changed.spec.name) ?? []) {
       for (const r of this.#runners.get(d) ?? []) this.#evaluate(r);
     }

@@ -3,6 +3,8 @@
  * "500ms", "5s", "1m30s", "1h30m", "2d", or a number of seconds; "512KB", "10MB" (decimal,
  * powers of 1000), "1MiB", "2GiB" (binary, powers of 1024), Kubernetes' "1Mi", "1Gi" and
  * "500M", or a number of bytes. Shared by the config layer and the kernel (cron's "@every").
+ * By hand on purpose: the grammar is strict (no spaces, no words), and neither `ms` (no
+ * compound units) nor `parse-duration` (takes "1h 30m" and "5 minutes") reads it.
  */
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -35,6 +35,8 @@ export interface CallContext {
   /** Notifications dropped so far on this connection because its reader fell behind. */
   dropped(): number;
   onClose(fn: () => void): void;
+  /** A controller on a control socket: the next descriptor that came with its commands. */
+  takeFd?(): number | null;
 }
 
 export type Handlers = {
@@ -176,34 +178,52 @@ export class Dispatcher {
    * any subscriber does; it never blocks tend.
    */
   serveController(
-    io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream },
+    io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; takeFd?: () => number | null },
     format: 'tsv' | 'json',
   ): void {
     const output = io.output as StreamIo['output'];
-    const ctx = this.streamContext(output, (method, params) => {
+    const stream = this.streamContext(output, (method, params) => {
       const event = (params as { event?: EventView }).event;
       return format === 'tsv' && event ? eventTsv(event) : jsonNotification(method, params);
     });
+    const ctx: CallContext & { close(): void } = io.takeFd ? { ...stream, takeFd: io.takeFd } : stream;
+    // what has not been answered yet: `echo` answers after all of it (daemonproxy's barrier)
+    const pending = new Set<Promise<unknown>>();
+    const track = (p: Promise<unknown>) => {
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    };
     const write = (line: string) => {
       if (!output.destroyed) output.write(`${line}\n`);
     };
     // a controller that died leaves a broken pipe behind: nothing to report
     output.on('error', () => {});
     const answer = (line: string) => {
-      if (line.trim() === '') return;
+      // daemonproxy: a line starting with # is a comment
+      if (line.trim() === '' || /^\s*#/.test(line)) return;
       if (/^\s*[[{]/.test(line)) {
-        this.handleLine(line, ctx).then(
-          (r) => r !== null && write(JSON.stringify(r)),
-          () => {},
+        track(
+          this.handleLine(line, ctx).then(
+            (r) => r !== null && write(JSON.stringify(r)),
+            () => {},
+          ),
         );
         return;
       }
       const command = parseTextCommand(line);
       if ('error' in command) return write(`error ${command.verb}: ${command.error}`);
+      if ('echo' in command) {
+        track(
+          Promise.allSettled([...pending]).then(() => write(`echo${command.echo ? ` ${command.echo}` : ''}`)),
+        );
+        return;
+      }
       const request = { jsonrpc: '2.0', id: 0, method: command.method, params: command.params };
-      this.handleOne(request, ctx).then(
-        (r) => write(textReply(command.verb, line, r)),
-        () => {},
+      track(
+        this.handleOne(request, ctx).then(
+          (r) => write(textReply(command.verb, line, r)),
+          () => {},
+        ),
       );
     };
     const reader = new LineReader(this.#opts.maxLineBytes, answer, () => {

@@ -18,6 +18,7 @@ import type { EventView } from '../protocol/methods.ts';
 import { openRpcDocument } from '../protocol/openrpc.ts';
 import { cronView, eventView, jobView, serviceView, specView, statsView } from '../protocol/views.ts';
 import type { CallContext, Handlers } from './dispatcher.ts';
+import { type FdApi, makeFdHandlers } from './fd-handlers.ts';
 import { awaitOutcome } from './outcome.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
@@ -37,8 +38,8 @@ export interface DaemonApi {
   shutdown(code?: number): void;
   /** Re-executes tend in place, services kept running. */
   hotRestart(): void;
-  /** With `--exit-guard`: the code a shutdown request must carry. */
-  readonly exitGuard?: number | null;
+  /** Handles, proxies, signal counts and the exit guard (fd-handlers.ts). */
+  readonly fd: FdApi;
   /** Instances a user asked to stop: they stay stopped across restarts of tend (user-stops.ts). */
   readonly userStopped?: (names: readonly string[]) => void;
 }
@@ -73,6 +74,8 @@ function withTimeout(p: Promise<void>, ms: number, what: string): Promise<void> 
 export function makeHandlers(api: DaemonApi): Handlers {
   const { sup } = api;
   const subscriptions = new Map<string, () => void>();
+  /** Each connection's event subscriptions, for a statedump sent on them. */
+  const streams = new Map<number, Set<(event: EventView) => void>>();
   /** A subscription ends on unsubscribe or when its connection closes, whichever comes first. */
   const track = (ctx: CallContext, start: (subscription: string) => () => void) => {
     const subscription = randomUUID();
@@ -163,7 +166,8 @@ export function makeHandlers(api: DaemonApi): Handlers {
       start_ticks: readStat(process.pid)?.startTicks,
     }),
     'system.shutdown': (p) => {
-      if (api.exitGuard != null && p?.guard !== api.exitGuard) throw new TendError('TEND_EXIT_GUARDED');
+      const guard = api.fd.exit.guard;
+      if (guard !== null && p?.guard !== guard) throw new TendError('TEND_EXIT_GUARDED');
       // answer first, then stop: the caller learns the request was taken
       setImmediate(() => api.shutdown(p?.code));
       return { ok: true };
@@ -305,6 +309,13 @@ export function makeHandlers(api: DaemonApi): Handlers {
         !only || only.has(service) || only.has(splitInstanceName(service).base);
       return track(ctx, (subscription) => {
         const send = (event: EventView) => ctx.notify('events.event', { subscription, event });
+        const mine = streams.get(ctx.connectionId) ?? new Set();
+        streams.set(ctx.connectionId, mine);
+        mine.add(send);
+        ctx.onClose(() => {
+          mine.delete(send);
+          if (mine.size === 0) streams.delete(ctx.connectionId);
+        });
         // a snapshot first, so a consumer needs no separate query (daemonproxy's stream does this)
         const snapshot = () => {
           const at = Date.now();
@@ -334,6 +345,40 @@ export function makeHandlers(api: DaemonApi): Handlers {
       });
     },
     'events.unsubscribe': (p) => untrack(p.subscription),
+    'events.statedump': (_p, ctx) => {
+      // daemonproxy's statedump: every state again, so a controller can get back in sync
+      const at = Date.now();
+      const events: EventView[] = [
+        ...sup.list().map((s) => ({
+          type: 'snapshot' as const,
+          service: s.name,
+          at,
+          state: s.state,
+          pid: s.pid,
+          reason: s.reason,
+        })),
+        ...api.fd.handles.list().map((h) => ({
+          type: 'fd' as const,
+          service: '',
+          at,
+          name: h.name,
+          state: 'open',
+          kind: h.kind,
+          detail: h.detail,
+        })),
+        ...Object.entries(api.fd.signals.snapshot()).map(([signal, count]) => ({
+          type: 'signal' as const,
+          service: '',
+          at,
+          signal,
+          count,
+        })),
+        { type: 'statedump-end', service: '', at },
+      ];
+      for (const send of streams.get(ctx.connectionId) ?? []) for (const e of events) send(e);
+      return { ok: true };
+    },
+    ...makeFdHandlers(api.fd),
     'logs.get': (p) => ({ lines: api.logs.get(logQuery(p)) }),
     'logs.follow': (p, ctx) =>
       track(ctx, (subscription) => {

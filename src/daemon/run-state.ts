@@ -9,6 +9,7 @@ import type { RestartCause } from '../core/lifecycle.ts';
 import type { LastExit } from '../core/service-runner.ts';
 import { readStat } from '../process/proc.ts';
 import { writePrivateFile } from '../process/write-private.ts';
+import { checkStateFormat, formatFields } from './state-format.ts';
 
 export interface RunRecord {
   /** 0 for an instance with no process at a hot restart: only its counters carry over. */
@@ -42,17 +43,16 @@ export class RunState {
     this.file = path.join(stateDir, 'run.json');
   }
 
-  /** The records a previous tend left; an unreadable file counts as none. */
+  /** The records a previous tend left; an unreadable file counts as none, another format is refused. */
   load(): Map<string, RunRecord> {
+    let data: { services?: Record<string, RunRecord> };
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
-        version?: number;
-        services?: Record<string, RunRecord>;
-      };
-      return new Map(data.version === 1 ? Object.entries(data.services ?? {}) : []);
+      data = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch {
       return new Map();
     }
+    checkStateFormat(this.file, data);
+    return new Map(Object.entries(data.services ?? {}));
   }
 
   /** `startTicks: null`: read from /proc when the state is written. */
@@ -73,7 +73,7 @@ export class RunState {
       if (r) this.#records[name] = { ...r, startTicks: readStat(r.pid)?.startTicks ?? 0 };
     }
     this.#unresolved.clear();
-    writePrivateFile(this.file, JSON.stringify({ version: 1, services: this.#records }));
+    writePrivateFile(this.file, JSON.stringify({ ...formatFields(), services: this.#records }));
   }
 
   /** Every record at once, written now (before tend re-executes itself). */

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type HttpSettings, loadConfig, serviceSpecFromObject } from '../config/index.ts';
 import { CronJobs, type CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
+import { HandleTable } from '../core/handles.ts';
 import { resolveIdentity } from '../core/identity.ts';
 import type { JobSpec } from '../core/job-spec.ts';
 import { Jobs } from '../core/jobs.ts';
@@ -18,16 +19,22 @@ import { describeSetProblem, setProblems } from '../core/service-set.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { type ServiceStatus, Supervisor } from '../core/supervisor.ts';
 import { LogHub } from '../logs/log-hub.ts';
+import { selfArgv } from '../native/single-executable.ts';
 import { isAdoptable } from '../process/adopt.ts';
 import { readStat } from '../process/proc.ts';
 import { reaper } from '../process/reaper.ts';
+import { openControlSocket } from './controller-socket.ts';
 import { CronState } from './cron-state.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { ExitControl, type ExitHooks } from './exit-control.ts';
+import { HandleState, openAll, type PassedState } from './handle-state.ts';
 import { makeHandlers } from './handlers.ts';
 import type { HomeLayout } from './home.ts';
+import { OnDemandProxies } from './proxy.ts';
 import { RpcServer } from './rpc-server.ts';
 import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
+import { SignalCounts } from './signal-counts.ts';
 import { rememberUserStops, UserStops } from './user-stops.ts';
 
 export interface RuntimeOptions {
@@ -47,14 +54,22 @@ export interface RuntimeOptions {
   readonly warn?: (error: TendError) => void;
   /** With `--exit-guard`: the code a shutdown request must carry. */
   readonly exitGuard?: number | null;
+  /** `--exec-on-exit`, and how the CLI carries out the exit settings changed at run time. */
+  readonly execOnExit?: readonly string[] | null;
+  readonly exitHooks?: ExitHooks;
   /** How services' processes are run; the real driver unless a test gives its own. */
   readonly driver?: ProcessDriver;
 }
 
 export interface Runtime {
   readonly sup: Supervisor;
+  readonly handles: HandleTable;
+  /** Signals tend received, counted for controllers (the modes report each one here). */
+  readonly signals: SignalCounts;
   readonly logs: LogHub;
   readonly home: HomeLayout;
+  /** The version of tend this runtime reports (system.version). */
+  readonly version: string;
   /** The protocol's dispatch, for other transports (HTTP) to serve. */
   readonly dispatcher: Dispatcher;
   /** `[server.http]` of the config, or null. */
@@ -104,9 +119,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       options.warn?.(new TendError('TEND_PID_REUSED', { name, pid: r.pid }));
     }
   }
+  // handles first: what a hot restart passed is taken back, then the config's are opened
+  const handles = new HandleTable();
+  const handleState = new HandleState(home.stateDir);
+  const passed: PassedState | null = hotRestarted ? handleState.takePassed() : null;
+  const lostHandles = passed ? handles.adoptPassed(passed.handles, new Map(passed.decls)) : [];
+  await openAll(handles, config?.fds ?? new Map(), 'config', (name, e) => {
+    const implicit = name.startsWith('on_demand.');
+    const at = implicit
+      ? ['services', name.slice('on_demand.'.length), 'on_demand', 'listen']
+      : ['fds', name, String(e.data.field ?? 'type')];
+    return config?.issueAt(at, e.message) ?? e;
+  });
+  if (options.persist) {
+    const saved = new Map(Object.entries(handleState.loadDeclared()));
+    for (const [name, decl] of saved) {
+      await openAll(handles, new Map([[name, decl]]), 'runtime', (_n, e) => e).catch((e: unknown) => {
+        if (e instanceof TendError) options.warn?.(e);
+      });
+    }
+  }
   // the hub exists before the supervisor: services' pipes drain straight into its files
   let hub: LogHub | null = null;
   const sup = new Supervisor({
+    handles,
     ...(options.driver ? { driver: options.driver } : {}),
     pipeDir: path.join(home.stateDir, 'pipes'),
     adoptable: orphans,
@@ -114,8 +150,51 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     readTail: (service, stream, maxBytes) => hub?.readTail(service, stream, maxBytes) ?? Buffer.alloc(0),
     // a printer (tend up, tend init) shows every line; a daemon only owes them to followers
     everyLineWanted: options.attach ? () => true : (service) => hub?.isFollowed(service) ?? false,
-    attachController: (_service, format, io) => server?.dispatcher.serveController(io, format),
+    attachController: (_service, format, io) => {
+      if ('output' in io) return server?.dispatcher.serveController(io, format);
+      const control = openControlSocket(io.socket);
+      if (control) server?.dispatcher.serveController(control, format);
+    },
   });
+  const signals = new SignalCounts((e) => sup.events.emit(e));
+  const exit = new ExitControl(
+    { guard: options.exitGuard ?? null, execOnExit: options.execOnExit ?? null },
+    options.exitHooks ?? { setExecOnExit: () => {}, setGuarded: () => {} },
+  );
+  if (passed) {
+    // what was set at run time outlives the old image
+    signals.restore(passed.signals);
+    if (passed.exitGuard !== exit.guard) {
+      if (passed.exitGuard === null) exit.setGuard(false, exit.guard ?? 0);
+      else exit.setGuard(true, passed.exitGuard);
+    }
+    exit.setExecOnExit(passed.execOnExit);
+  }
+  for (const name of lostHandles)
+    options.warn?.(new TendError('TEND_FD_OPEN_FAILED', { name, why: 'it did not survive the hot restart' }));
+  handles.onChange((c) =>
+    sup.events.emit(
+      c.change === 'open'
+        ? {
+            type: 'fd',
+            service: '',
+            name: c.handle.name,
+            state: 'open',
+            kind: c.handle.kind,
+            detail: c.handle.detail,
+            at: Date.now(),
+          }
+        : {
+            type: 'fd',
+            service: '',
+            name: c.name,
+            state: 'closed',
+            kind: null,
+            detail: null,
+            at: Date.now(),
+          },
+    ),
+  );
   sup.events.add((e) => {
     if (e.type === 'state' && e.to === 'running' && e.from !== 'running' && e.pid !== null) {
       const status = sup.status(e.service)[0];
@@ -186,6 +265,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       try {
         assertValidName(spec.name);
         resolveIdentity(spec);
+        sup.assertFds(spec);
       } catch (e) {
         bad.set(spec.name, e instanceof Error ? e.message : String(e));
       }
@@ -221,7 +301,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: (code) => shutdown(code),
       hotRestart,
       userStopped,
-      exitGuard: options.exitGuard ?? null,
+      fd: {
+        sup,
+        handles,
+        handleState,
+        store,
+        baseDir,
+        signals,
+        exit,
+        proxies: (name) => proxies.status(name),
+      },
     }),
   });
   const savedNames = new Set(savedSpecs.map((s) => s.name));
@@ -238,7 +327,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
+  const proxies = new OnDemandProxies(sup, handles);
+  closers.push(() => proxies.close());
   sup.addAll(bringUp, { bringUp: true });
+  proxies.sync();
   defineJobs(config?.jobs ?? [], config?.cron ?? [], true, !hotRestarted);
   // orphans re-parented to tend, and services kept across a hot restart, are reaped from now
   // on; not before the adoptions above, which must still see a service that ended during the
@@ -271,6 +363,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await runClosers();
       await server.close();
       await logs.close();
+      handles.closeAll();
       resolveDone(code);
     })();
   }
@@ -294,11 +387,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await server.close();
       await logs.flushed();
       runState.replace(switchRecords(sup, userStops));
-      process.execve?.(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-        ...process.env,
-        // the new image must not run the config's jobs again: they ran when tend first started
-        [hotRestartMark]: '1',
+      // the handles cross the execve as plain fds; the new image checks each before taking it
+      handleState.writePassed({
+        handles: handles.passAcrossExec(),
+        decls: [...handles.declarations()],
+        exitGuard: exit.guard,
+        execOnExit: exit.execOnExit,
+        signals: signals.snapshot(),
       });
+      try {
+        process.execve?.(process.execPath, selfArgv(), {
+          ...process.env,
+          // the new image must not run the config's jobs again: they ran when tend first started
+          [hotRestartMark]: '1',
+        });
+      } catch (e) {
+        handles.keepFromExec();
+        throw e;
+      }
     })();
   }
 
@@ -329,8 +435,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     sup,
+    handles,
+    signals,
     logs,
     home,
+    version: options.version,
     dispatcher: server.dispatcher,
     http: config?.http ?? null,
     onClose: (fn) => closers.push(fn),

@@ -6,11 +6,13 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { TendError } from '../core/errors.ts';
+import { checkStateFormat, formatFields } from './state-format.ts';
 
 export type Definition = Readonly<Record<string, unknown>>;
 
 interface StoreFile {
   readonly version: 1;
+  readonly tend?: string;
   readonly services: Record<string, Definition>;
 }
 
@@ -32,10 +34,19 @@ export class ServiceStore {
     }
     try {
       const parsed: unknown = JSON.parse(text);
+      // a newer tend's file is refused as it is, not moved aside as corrupt
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        typeof (parsed as { version?: unknown }).version === 'number'
+      ) {
+        checkStateFormat(this.file, parsed);
+      }
       if (!isStoreFile(parsed)) throw new Error('not a tend state file (version 1)');
       this.#services = { ...parsed.services };
       return { services: { ...this.#services }, problem: null };
     } catch (e) {
+      if (e instanceof TendError && e.code === 'TEND_STATE_VERSION') throw e;
       const movedTo = `${this.file}.corrupt-${Date.now()}`;
       renameSync(this.file, movedTo);
       const why = e instanceof Error ? e.message : String(e);
@@ -73,7 +84,7 @@ export class ServiceStore {
   #save(): void {
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: StoreFile = { version: 1, services: this.#services };
+    const data: StoreFile = { ...formatFields(), services: this.#services };
     const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);

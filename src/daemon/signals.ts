@@ -1,6 +1,6 @@
 /**
  * What every signal does to tend, in each of its long-running modes: one table, which the
- * modes install and the README prints (a test keeps the two the same). No signal kills tend
+ * modes install and docs/containers.md prints (a test keeps the two the same). No signal kills tend
  * by its default action: those that would are given an action or are logged and ignored.
  * Faults (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) keep the kernel's action, and SIGPROF is
  * left to V8's profiler while one runs.
@@ -76,7 +76,7 @@ export const signalActions: Readonly<Record<HandledSignal, Readonly<Record<Signa
   SIGSTKFLT: supervising('note', 'forward'),
 };
 
-/** How the README words each action. */
+/** How docs/containers.md words each action. */
 export const actionWording: Readonly<Record<SignalAction, string>> = {
   stop: 'stop every service, then exit (again: kill them)',
   reload: 'reload the config',

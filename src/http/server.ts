@@ -14,6 +14,7 @@ import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
 import type { Metrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
 import { applyBrowserRules, setSecurityHeaders } from './origin.ts';
 import type { PageFiles } from './page-files.ts';
 import type { PageRoutes } from './page-routes.ts';
@@ -38,6 +39,8 @@ export interface HttpApiOptions {
   readonly page?: PageFiles | null;
   /** The page's reads beyond the protocol (definitions, stats samples). */
   readonly pageRoutes?: PageRoutes | null;
+  /** Mounted under this path (`/tend`) in another server that does not strip it itself. */
+  readonly basePath?: string;
 }
 
 /** JSON-RPC's own errors, named as stably as tend's. */
@@ -71,7 +74,7 @@ export class HttpApi {
 
   constructor(options: HttpApiOptions) {
     this.#opts = options;
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.#handle(req, res);
+    const handler = this.listener;
     const tls = options.tls;
     this.#server = tls
       ? https.createServer({ cert: tls.cert, key: tls.key, minVersion: tls.minVersion }, handler)
@@ -98,6 +101,16 @@ export class HttpApi {
       this.#front = null;
     }
   }
+
+  /** The API as a Node request listener, for `http.createServer` or Express's `app.use`. */
+  readonly listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const base = this.#opts.basePath?.replace(/\/+$/, '');
+    const url = req.url ?? '/';
+    if (base && (url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) {
+      req.url = url.slice(base.length).replace(/^(?!\/)/, '/');
+    }
+    void this.#handle(req, res);
+  };
 
   /** Listens on `host:port` (port 0: any free port); resolves with the URL it serves. */
   async listen(listen: string): Promise<string> {
@@ -230,6 +243,10 @@ export class HttpApi {
       if ('json' in page) sendJson(res, 200, page.json);
       return true;
     }
+    if (method === 'GET' && path === '/api/openapi.json') {
+      sendJson(res, 200, openApiDocument());
+      return true;
+    }
     if (method === 'GET' && path === '/metrics') {
       const text = await this.#opts.metrics.scrape();
       res.writeHead(200, { 'content-type': this.#opts.metrics.contentType });
@@ -255,7 +272,8 @@ export class HttpApi {
       const ctx = this.#opts.dispatcher.serveStream({
         input: req,
         output: res,
-        destroy: () => req.socket.destroy(),
+        // an embedding's request may have no socket of its own (a fetch handler's)
+        destroy: () => (req.socket ? req.socket.destroy() : req.destroy()),
       });
       res.on('close', () => ctx.close());
       return true;

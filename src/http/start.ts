@@ -5,14 +5,10 @@
  * is reported; the services run on.
  */
 import type { HttpSettings } from '../config/index.ts';
-import { TendError } from '../core/errors.ts';
 import type { Runtime } from '../daemon/runtime.ts';
-import type { ResultOf } from '../protocol/methods.ts';
-import { Metrics } from './metrics.ts';
+import { apiParts } from './handler.ts';
 import { PageFiles, pageDir } from './page-files.ts';
-import { PageRoutes } from './page-routes.ts';
 import { HttpApi } from './server.ts';
-import { StatsSampler } from './stats-sampler.ts';
 import { loadTls } from './tls.ts';
 import { ensureToken, tokenFile, tokenSource } from './token.ts';
 
@@ -36,28 +32,13 @@ export async function serveHttp(
   }
   try {
     const tls = settings.tls ? await loadTls(settings.tls, stateDir) : null;
-    const metrics = new Metrics({
-      version,
-      list: () => call(runtime, 'service.list'),
-      stats: () => call(runtime, 'service.stats'),
-      jobs: () => call(runtime, 'job.list'),
-      cron: () => call(runtime, 'cron.list'),
-    });
-    const sampler = new StatsSampler({ read: () => call(runtime, 'service.stats') });
-    const pageRoutes = new PageRoutes({
-      dispatcher: runtime.dispatcher,
-      sampler,
-      definition: (base) => runtime.sup.spec(base),
-    });
     const api = new HttpApi({
-      dispatcher: runtime.dispatcher,
-      metrics,
+      ...apiParts(runtime, version),
       token,
       tls,
       provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
       allowedOrigins: settings.allowedOrigins,
       page: new PageFiles(pageDir()),
-      pageRoutes,
     });
     const url = await api.listen(settings.listen);
     runtime.onClose(() => api.close());
@@ -69,14 +50,4 @@ export async function serveHttp(
     say('error', `HTTP API not started: ${why}`);
     return null;
   }
-}
-
-/** A protocol call through the dispatcher, as any client makes it. */
-async function call<M extends 'service.list' | 'service.stats' | 'job.list' | 'cron.list'>(
-  runtime: Runtime,
-  method: M,
-): Promise<ResultOf<M>> {
-  const answer = await runtime.dispatcher.callOnce(method);
-  if ('error' in answer) throw new TendError('TEND_RPC_ERROR', { message: answer.error.message });
-  return answer.result as ResultOf<M>;
 }

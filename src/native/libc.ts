@@ -5,8 +5,8 @@
  * command, pipe sizes stay at the kernel's default, and orphans are not reaped.
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import { libcFunctions } from './koffi.ts';
 
 interface Libc {
   mkfifo(path: string, mode: number): number;
@@ -23,11 +23,11 @@ let libc: Libc | null | undefined;
 function load(): Libc | null {
   if (libc !== undefined) return libc;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as {
-      load(name: string): { func(signature: string): (...args: unknown[]) => number };
-    };
-    const lib = koffi.load('libc.so.6');
+    const lib = libcFunctions();
+    if (!lib) {
+      libc = null;
+      return libc;
+    }
     const mkfifo = lib.func('int mkfifo(const char *path, uint32_t mode)');
     const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
     const splice = lib.func(

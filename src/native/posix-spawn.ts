@@ -4,11 +4,11 @@
  * however large tend is, where Node's spawn forks (copying the page tables of a 70 MB process
  * takes milliseconds, on every start and every restart). The child gets its own session and
  * process group, default signal dispositions, an empty signal mask, stdin from /dev/null and
- * the given fds as stdout and stderr.
+ * the given fds at their numbers (stdout, stderr, and any handles).
  */
 
 import { constants } from 'node:fs';
-import { createRequire } from 'node:module';
+import { libcFunctions } from './koffi.ts';
 
 type NativeFn = (...args: unknown[]) => number;
 
@@ -40,9 +40,11 @@ let lib: PosixSpawnLib | null | undefined;
 function load(): PosixSpawnLib | null {
   if (lib !== undefined) return lib;
   try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as { load(name: string): { func(signature: string): NativeFn } };
-    const c = koffi.load('libc.so.6');
+    const c = libcFunctions();
+    if (!c) {
+      lib = null;
+      return lib;
+    }
     const allSignals = Buffer.alloc(256);
     const noSignals = Buffer.alloc(256);
     c.func('int sigfillset(void *set)')(allSignals);
@@ -81,8 +83,11 @@ export interface PosixSpawnRequest {
   /** `KEY=value` strings. */
   readonly env: readonly string[];
   readonly cwd: string | null;
-  readonly stdout: number;
-  readonly stderr: number;
+  /**
+   * The child's fds, as dup2(fd, target) in this order: stdout and stderr among them; stdin is
+   * /dev/null unless one targets 0. No fd may be another's target (see process/fds.ts).
+   */
+  readonly fds: readonly { readonly target: number; readonly fd: number }[];
 }
 
 export type PosixSpawnResult = { readonly pid: number } | { readonly errno: number };
@@ -97,9 +102,8 @@ export function posixSpawn(req: PosixSpawnRequest): PosixSpawnResult | null {
     c.attrSigDefault(c.attr, c.allSignals);
     c.attrSigMask(c.attr, c.noSignals);
     c.attrFlags(c.attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
-    c.faOpen(c.fileActions, 0, '/dev/null', constants.O_RDONLY, 0);
-    c.faDup2(c.fileActions, req.stdout, 1);
-    c.faDup2(c.fileActions, req.stderr, 2);
+    if (!req.fds.some((f) => f.target === 0)) c.faOpen(c.fileActions, 0, '/dev/null', constants.O_RDONLY, 0);
+    for (const f of req.fds) c.faDup2(c.fileActions, f.fd, f.target);
     if (req.cwd !== null) c.faChdir(c.fileActions, req.cwd);
     const pid = [0];
     const errno = c.spawn(pid, req.path, c.fileActions, c.attr, [...req.argv, null], [...req.env, null]);

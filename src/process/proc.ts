@@ -97,11 +97,35 @@ export interface GroupStats {
   readonly rssBytes: number;
 }
 
-/** Sums CPU and RSS over the members of several groups in one pass over /proc. */
+/**
+ * Below this many groups, each is measured from its leader down its tree of children (a few
+ * reads per process of the group); from this many on, one pass over every process of the
+ * machine is cheaper. A max_memory check of one service then never reads all of /proc.
+ */
+const treeWalkUpTo = 8;
+
+/** Sums CPU and RSS over the members of several groups. */
 export function groupStats(pgids: readonly number[]): Map<number, GroupStats> {
   const acc = new Map<number, { pids: number[]; cpuSeconds: number; rssBytes: number }>();
   for (const g of pgids) acc.set(g, { pids: [], cpuSeconds: 0, rssBytes: 0 });
   if (acc.size === 0) return acc;
+  if (acc.size < treeWalkUpTo) {
+    for (const [pgid, a] of acc) {
+      // the group's members are the leader's descendants that stayed in its group
+      const queue = [pgid];
+      for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+        const st = readStat(pid);
+        if (!st || st.pgrp !== pgid) continue;
+        if (st.state !== 'Z') {
+          a.pids.push(pid);
+          a.cpuSeconds += st.cpuSeconds;
+          a.rssBytes += st.rssBytes;
+        }
+        queue.push(...childrenOf(pid));
+      }
+    }
+    return acc;
+  }
   for (const pid of listPids()) {
     const st = readStat(pid);
     if (!st || st.state === 'Z') continue;

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
 import { posixSpawn } from '../native/posix-spawn.ts';
+import { type ChildFd, spawnSafeFds } from './fds.ts';
 import { findProgram } from './find-program.ts';
 import { reaper } from './reaper.ts';
 
@@ -24,6 +25,20 @@ export interface SpawnRequest {
   readonly output?: { readonly stdout: number; readonly stderr: number } | null;
   /** A controller: stdin and stdout are pipes to tend (its stderr still goes to `output`). */
   readonly controller?: boolean;
+  /** Handles at fd numbers in the child; an entry for 0, 1 or 2 replaces stdin, stdout, stderr. */
+  readonly fds?: readonly ChildFd[];
+  /** Set LISTEN_PID to the child's own PID (systemd's socket activation; see withListenPid). */
+  readonly listenPid?: boolean;
+}
+
+/**
+ * systemd's LISTEN_PID must be the PID of the process that reads it, which neither
+ * posix_spawn nor Node's spawn can know before the exec. A shell in between learns its own
+ * PID ($$), exports it and execs the program in its place, so the PID is the program's; it
+ * costs one exec of /bin/sh per start.
+ */
+export function withListenPid(argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"', argv[0] ?? '', ...argv];
 }
 
 export type ProcessEnd =
@@ -49,35 +64,39 @@ export interface SpawnedProcess {
  * Spawns the process; `onEnd` is called exactly once. Returns null when the spawn failed
  * synchronously (then `onEnd` has already been scheduled with the error).
  */
-export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void): SpawnedProcess | null {
-  const [file, ...args] = req.argv;
+export function spawnProcess(asked: SpawnRequest, onEnd: (end: ProcessEnd) => void): SpawnedProcess | null {
   let ended = false;
   const end = (e: ProcessEnd) => {
     if (ended) return;
     ended = true;
     onEnd(e);
   };
+  const program = asked.argv[0] ?? '';
+  if (asked.listenPid && findProgram(program, asked.env.PATH) === null) {
+    // the shell in between would only say 127: the missing program is named here instead
+    queueMicrotask(() => end({ kind: 'error', why: explainEnoent(program, asked.cwd) }));
+    return null;
+  }
+  const req = asked.listenPid ? { ...asked, argv: withListenPid(asked.argv) } : asked;
+  const [file, ...args] = req.argv;
   const fast = spawnDirect(req, end);
   if (fast !== undefined) return fast;
   let child: ChildProcess;
+  let channel = 3;
   try {
     const identity = {
       ...(req.uid !== undefined ? { uid: req.uid } : {}),
       ...(req.gid !== undefined ? { gid: req.gid } : {}),
     };
-    const extra = req.channel === 'notify' ? 'pipe' : req.channel === 'ipc' ? 'ipc' : 'ignore';
+    const { stdio, channelFd } = stdioOf(req);
     child = spawn(file ?? '', args, {
       cwd: req.cwd ?? undefined,
-      env: req.channel === 'notify' ? { ...req.env, TEND_NOTIFY_FD: '3' } : req.env,
+      env: req.channel === 'notify' ? { ...req.env, TEND_NOTIFY_FD: String(channelFd) } : req.env,
       detached: true,
-      stdio: [
-        req.controller ? 'pipe' : 'ignore',
-        req.controller ? 'pipe' : (req.output?.stdout ?? 'pipe'),
-        req.output?.stderr ?? 'pipe',
-        extra,
-      ],
+      stdio,
       ...identity,
     });
+    channel = channelFd;
   } catch (e) {
     queueMicrotask(() => end({ kind: 'error', why: e instanceof Error ? e.message : String(e) }));
     return null;
@@ -88,7 +107,7 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
   });
   child.on('exit', (code, signal) => end({ kind: 'exit', code, signal }));
   if (child.pid === undefined) return null;
-  const notify = req.channel === 'notify' ? ((child.stdio[3] as Readable | null) ?? null) : null;
+  const notify = req.channel === 'notify' ? ((child.stdio[channel] as Readable | null) ?? null) : null;
   const ipc = child;
   return {
     pid: child.pid,
@@ -103,6 +122,29 @@ export function spawnProcess(req: SpawnRequest, onEnd: (end: ProcessEnd) => void
       return child.exitCode === null && child.signalCode === null;
     },
   };
+}
+
+type Stdio = 'pipe' | 'ignore' | 'ipc' | number;
+
+/**
+ * Node's stdio array: stdin, stdout and stderr (a controller's stdin and stdout are pipes to
+ * tend, unless a handle takes their place), the handles at their numbers, and the readiness
+ * or IPC channel at the first number no handle takes (TEND_NOTIFY_FD says which).
+ */
+function stdioOf(req: SpawnRequest): { stdio: Stdio[]; channelFd: number } {
+  const at = new Map((req.fds ?? []).map((f) => [f.target, f.fd]));
+  const stdio: Stdio[] = [
+    at.get(0) ?? (req.controller ? 'pipe' : 'ignore'),
+    at.get(1) ?? (req.controller ? 'pipe' : (req.output?.stdout ?? 'pipe')),
+    at.get(2) ?? req.output?.stderr ?? 'pipe',
+  ];
+  const top = Math.max(2, ...at.keys());
+  for (let fd = 3; fd <= top; fd++) stdio.push(at.get(fd) ?? 'ignore');
+  let channelFd = 3;
+  while (at.has(channelFd)) channelFd++;
+  if (req.channel) stdio[channelFd] = req.channel === 'notify' ? 'pipe' : 'ipc';
+  for (let fd = 0; fd < stdio.length; fd++) stdio[fd] ??= 'ignore';
+  return { stdio, channelFd };
 }
 
 /**
@@ -121,7 +163,20 @@ function spawnDirect(req: SpawnRequest, end: (e: ProcessEnd) => void): SpawnedPr
   };
   if (program === null) return fail(explainEnoent(file, req.cwd));
   const env = Object.entries(req.env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
-  const started = posixSpawn({ path: program, argv: [file, ...args], env, cwd: req.cwd, ...req.output });
+  const given = req.fds ?? [];
+  const wanted: ChildFd[] = [
+    ...(given.some((f) => f.target === 1) ? [] : [{ target: 1, fd: req.output.stdout }]),
+    ...(given.some((f) => f.target === 2) ? [] : [{ target: 2, fd: req.output.stderr }]),
+    ...given,
+  ];
+  const safe = spawnSafeFds(wanted);
+  if (safe === null) return undefined;
+  let started: ReturnType<typeof posixSpawn>;
+  try {
+    started = posixSpawn({ path: program, argv: [file, ...args], env, cwd: req.cwd, fds: safe.fds });
+  } finally {
+    safe.release();
+  }
   if (started === null) return undefined;
   if ('errno' in started) {
     const name = getSystemErrorName(-started.errno);

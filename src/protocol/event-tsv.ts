@@ -1,12 +1,12 @@
 /**
  * An event as one line of tab-separated fields, for shell scripts and controllers (daemonproxy's
- * stream format); the README's "Event stream" section documents each form.
+ * stream format); the "Event stream" section of docs/controllers.md documents each form.
  */
 import type { EventView } from './methods.ts';
 
 const clean = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/[\t\n]/g, ' '));
 
-/** One event as tab-separated fields; README "Event stream" documents each form. */
+/** One event as tab-separated fields; docs/controllers.md "Event stream" documents each form. */
 export function eventTsv(e: EventView): string {
   const f = (...fields: unknown[]) => fields.map(clean).join('\t');
   switch (e.type) {
@@ -21,9 +21,23 @@ export function eventTsv(e: EventView): string {
     case 'spawn':
       return f('service.spawn', e.service, e.at, e.pid);
     case 'exit':
-      return e.signal
-        ? f('service.exit', e.service, e.at, e.pid, 'signal', e.signal)
-        : f('service.exit', e.service, e.at, e.pid, 'exit', e.code);
+      // daemonproxy's exit reason and value, then how long it ran and had been down before (ms)
+      return f(
+        'service.exit',
+        e.service,
+        e.at,
+        e.pid,
+        e.signal ? 'signal' : 'exit',
+        e.signal ?? e.code,
+        e.uptimeMs,
+        e.downtimeMs,
+      );
+    case 'fd':
+      return f('fd.state', e.name, e.state, e.at, e.kind, e.detail);
+    case 'signal':
+      return f('signal', e.signal, e.count, e.at);
+    case 'statedump-end':
+      return f('statedump.end', e.at);
     case 'health':
       return f('service.health', e.service, e.at, e.ok ? 'ok' : 'fail', e.detail);
     case 'log-error':

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { selectorProblem } from '../core/names.ts';
 import { restartCauses, serviceStates } from '../core/states.ts';
+import { fdMethods } from './fd-methods.ts';
 
 const name = z
   .string()
@@ -196,8 +197,11 @@ export const eventView = z
       'added',
       'removed',
       'illegal',
+      'fd',
+      'signal',
       'snapshot',
       'snapshot-end',
+      'statedump-end',
       'overflow',
     ]),
     service: z.string(),
@@ -487,6 +491,7 @@ export const methods = {
     params: empty,
     result: z.record(z.string(), z.unknown()),
   },
+  ...fdMethods,
 } as const satisfies Record<string, MethodSpec>;
 
 export interface MethodSpec {

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '../client/client.ts';
+import { importFile } from '../native/single-executable.ts';
 import { resolveTendToItself } from './runner.ts';
 import { ServiceBuilder } from './service-builder.ts';
 
@@ -67,6 +68,7 @@ export async function checkHttp(url: string, seconds = 5): Promise<boolean> {
 /** Runs the scripts one after the other, in order; the first that throws stops the rest. */
 export async function runClientScripts(files: readonly string[], client: Client): Promise<void> {
   Object.assign(globalThis, clientGlobals(client));
+  (await import('./client-api.ts')).useClient(client);
   resolveTendToItself();
-  for (const file of files) await import(pathToFileURL(file).href);
+  for (const file of files) await importFile(pathToFileURL(file).href);
 }

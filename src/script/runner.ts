@@ -12,6 +12,7 @@ import { registerHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { installSignals } from '../daemon/signals.ts';
 import { becomeSubreaper } from '../native/libc.ts';
+import { importFile, resolveToBinaryModules, singleExecutable } from '../native/single-executable.ts';
 import { reaper } from '../process/reaper.ts';
 import { scriptState } from './state.ts';
 
@@ -57,7 +58,7 @@ export async function runScript(file: string, args: readonly string[], options: 
     }
   });
   try {
-    await import(pathToFileURL(file).href);
+    await importFile(pathToFileURL(file).href);
   } catch (e) {
     fail(e);
   }
@@ -84,6 +85,7 @@ let resolving = false;
 export function resolveTendToItself(): void {
   if (resolving) return;
   resolving = true;
+  if (singleExecutable) return resolveToBinaryModules();
   const targets = new Map([
     ['tend', import.meta.resolve('tend-supervisor')],
     ['tend/init', import.meta.resolve('tend-supervisor/init')],

@@ -13,12 +13,17 @@ type Definition = Record<string, unknown>;
 
 export class ServiceBuilder {
   readonly name: string;
-  readonly #client: Client;
+  readonly #client: Client | (() => Promise<Client>);
   readonly #def: Definition = {};
 
-  constructor(client: Client, name: string) {
+  /** `client` may be a function: the builder of an import connects only when it registers. */
+  constructor(client: Client | (() => Promise<Client>), name: string) {
     this.#client = client;
     this.name = name;
+  }
+
+  async #connected(): Promise<Client> {
+    return typeof this.#client === 'function' ? this.#client() : this.#client;
   }
 
   /** The command line (run by /bin/sh -c only when it has shell syntax). */
@@ -79,14 +84,16 @@ export class ServiceBuilder {
    * Without dir() it runs in the script's folder, as `tend add` does (a remote tend's own).
    */
   async register(): Promise<this> {
-    const here = this.#client.source === '--host' ? {} : { cwd: process.cwd() };
-    await this.#client.service.add({ services: { [this.name]: { ...here, ...this.#def } } });
+    const client = await this.#connected();
+    const here = client.source === '--host' ? {} : { cwd: process.cwd() };
+    await client.service.add({ services: { [this.name]: { ...here, ...this.#def } } });
     return this;
   }
 
   /** Waits until every instance is running (ready), at most `seconds`; returns their state. */
   async wait(seconds = 30): Promise<ServiceView[]> {
-    await this.#client.service.start({ names: [this.name], wait: seconds * 1000 });
-    return this.#client.service.status({ name: this.name });
+    const client = await this.#connected();
+    await client.service.start({ names: [this.name], wait: seconds * 1000 });
+    return client.service.status({ name: this.name });
   }
 }

@@ -140,7 +140,9 @@ test('tend events prints state changes as JSON lines while a service restarts', 
   assert.match(first ?? '', /^service\.state\tsvc\trunning\t\d+\t\d+\t/);
   assert.match(marker ?? '', /^snapshot\.end\t\d+$/);
   assert.equal((await tend(e, ['kill', 'svc', 'KILL'])).code, 0);
-  await waitFor('the exit line', () => /^service\.exit\tsvc\t\d+\t\d+\tsignal\tSIGKILL$/m.test(text));
+  await waitFor('the exit line', () =>
+    /^service\.exit\tsvc\t\d+\t\d+\tsignal\tSIGKILL\t\d+\t\d*$/m.test(text),
+  );
 });
 
 test('an unreachable daemon says where it looked and how to start one', async (t) => {

@@ -160,7 +160,7 @@ restart = "never"
     return s.cc === 'failed' && s.bb === 'failed' && s.aa === 'failed' && s;
   });
   const [why] = await tendJson<WhyView[]>(e, ['why', 'aa']);
-  assert.match(why?.reason ?? '', /dependency bb failed: .*cc is failed \(exited with code 1/);
+  assert.match(why?.reason ?? '', /^dependency bb failed; root cause: cc exited with code 1/);
   assert.equal(why?.dependencies[0]?.verdict, 'failed');
   const text = await tend(e, ['why', 'aa']);
   assert.match(text.stdout, /cc/);
@@ -309,4 +309,27 @@ test('sizes as people write them: 1MiB, 2GiB, 1Mi, 512KB', async (t) => {
     bad.stderr,
     /bad\.toml:3:\d+ services\.a\.max_memory: expected a size like "512KB", "10MB", "1MiB"/,
   );
+});
+
+test('a completed one-shot stays completed across a hot restart, with its counts', async (t) => {
+  const e = testEnv(t);
+  const runs = path.join(e.dir, 'runs');
+  await daemonWithConfig(
+    t,
+    e,
+    `[services.migrate]\ncommand = "echo run >> '${runs}'"\noneshot = true\n\n[services.web]\ncommand = "sleep 1000"\nrequires = { migrate = "completed_successfully" }\n`,
+  );
+  await waitFor('web running after migrate', async () => (await status(e, 'web'))?.state === 'running');
+  const before = await status(e, 'migrate');
+  assert.equal((await tend(e, ['system', 'restart'])).code, 0);
+  await waitFor('the new image answers with both', async () => {
+    const r = await tend(e, ['ls', '--json']);
+    if (r.code !== 0) return false;
+    const s = Object.fromEntries((JSON.parse(r.stdout) as ServiceView[]).map((x) => [x.name, x.state]));
+    return s.migrate === 'exited' && s.web === 'running';
+  });
+  const after = await status(e, 'migrate');
+  assert.equal(after?.reason, before?.reason);
+  assert.deepEqual(after?.last_exit?.code, 0);
+  assert.deepEqual(linesOf(runs), ['run'], 'migrate ran once');
 });

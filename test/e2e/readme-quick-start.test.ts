@@ -1,7 +1,8 @@
 /**
- * The README's Quick start, run as written: its config becomes tend.toml, and every command of
- * its shell blocks runs in that folder, in order, each expected to succeed. What the README
- * names but does not show (server.js, worker.js, api.js, more-services.toml) gets a stand-in.
+ * The README's Quick start (docs/local-dev.md shows the same), run as written: its config
+ * becomes tend.toml, and every command of its shell blocks runs in that folder, in order, each
+ * expected to succeed. What it names but does not show (server.js, worker.js, api.js,
+ * more-services.toml) gets a stand-in.
  * `tend up` and `tend logs -f` run as they would in a terminal, until Ctrl-C.
  */
 import assert from 'node:assert/strict';
@@ -13,13 +14,23 @@ import { shellWords } from '../../src/compat/import/shell-words.ts';
 import { root, tend, tendMain, testEnv } from '../cli.ts';
 import { waitFor } from '../helpers.ts';
 
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const start = readme.indexOf('\n## Quick start\n');
-const quickStart = readme.slice(start, readme.indexOf('\n## ', start + 1));
-const blocks = [...quickStart.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
-  lang: m[1] ?? '',
-  text: m[2] ?? '',
-}));
+/** The fenced blocks of a page's "## Quick start" section. */
+function quickStartOf(file: string): { lang: string; text: string }[] {
+  const page = readFileSync(path.join(root, file), 'utf8');
+  const start = page.indexOf('\n## Quick start\n');
+  assert.ok(start >= 0, `${file} has a Quick start`);
+  const section = page.slice(start, page.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
+    lang: m[1] ?? '',
+    text: m[2] ?? '',
+  }));
+}
+
+const blocks = quickStartOf('README.md');
+
+test('the local-dev guide shows the Quick start the README runs, block for block', () => {
+  assert.deepEqual(quickStartOf('docs/local-dev.md'), blocks);
+});
 
 /**
  * Stand-ins. The server binds its PORT as a unix socket in its folder, so two instances with

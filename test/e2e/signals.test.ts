@@ -2,8 +2,8 @@
  * Signals never kill tend by their default action, in any mode: the daemon lives through
  * every signal it does not stop for, `tend run` forwards what the script does not handle to
  * its children and never opens Node's inspector, and an exception in a script's signal
- * handler or every() callback is reported while the script goes on. The README's table is
- * the code's table.
+ * handler or every() callback is reported while the script goes on. The table in
+ * docs/containers.md is the code's table.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -134,10 +134,10 @@ setInterval(() => {}, 1000);
   assert.equal(await r.exited, 0, r.output());
 });
 
-test("the README's signal table is the one tend installs", () => {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('<!-- signals -->'), readme.indexOf('<!-- /signals -->'));
-  assert.ok(section.length > 0, 'the README has the signal table');
+test('the signal table of docs/containers.md is the one tend installs', () => {
+  const page = readFileSync(path.join(root, 'docs/containers.md'), 'utf8');
+  const section = page.slice(page.indexOf('<!-- signals -->'), page.indexOf('<!-- /signals -->'));
+  assert.ok(section.length > 0, 'docs/containers.md has the signal table');
   const modes: SignalMode[] = ['up', 'daemon', 'init', 'run'];
   for (const signal of handledSignals) {
     const row = section.split('\n').find((l) => l.startsWith(`| \`${signal}\``));

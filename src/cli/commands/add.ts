@@ -39,7 +39,7 @@ export async function run(
   opts: AddOptions,
 ): Promise<number> {
   const { services, relocate, dir } = opts.file
-    ? fromFile(opts.file)
+    ? await fromFile(opts.file)
     : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e, dir: process.cwd() };
   const client = await cli.client();
   // a remote tend has no such folder: there the service runs where that tend says
@@ -64,16 +64,16 @@ export async function run(
   return 0;
 }
 
-function fromFile(file: string): {
+async function fromFile(file: string): Promise<{
   services: Record<string, Record<string, unknown>>;
   relocate: (e: unknown) => unknown;
   dir: string;
-} {
+}> {
   const abs = path.resolve(file);
   const text = readFileSync(abs, 'utf8');
   const dir = path.dirname(abs);
   // the fields, with locations; throws TEND_CONFIG_INVALID naming file:line:col
-  const { relocate } = parseServicesFragment(text, abs, dir);
+  const { relocate } = await parseServicesFragment(text, abs, dir);
   const defs = readDefinitions(text, abs);
   for (const def of Object.values(defs)) {
     if (typeof def.cwd === 'string') def.cwd = path.resolve(dir, def.cwd);

@@ -5,10 +5,12 @@
  * everything, SIGHUP reloads, SIGUSR1 restarts tend in place, SIGUSR2 dumps the states…).
  */
 import path from 'node:path';
+import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir, type HomeLayout, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import type { Cli } from '../context.ts';
 import { detach } from '../detach.ts';
+import { currentExecOnExit, guardAgainstFatalErrors, setExecOnExit, setGuarded } from '../exit-policy.ts';
 import { execForLongRun } from '../long-running.ts';
 import { handleModeSignals } from '../mode-signals.ts';
 import { makeLogger } from '../output/logger.ts';
@@ -19,7 +21,7 @@ import { version } from '../version.ts';
 export async function run(
   cli: Cli,
   configArg: string | undefined,
-  opts: { detach?: boolean; http?: string },
+  opts: { detach?: boolean; http?: string; exitGuard?: string },
 ): Promise<number> {
   const home = layout(cli.options.home ?? daemonHomeDir());
   const configPath = configArg ? path.resolve(configArg) : null;
@@ -27,12 +29,18 @@ export async function run(
   if (opts.detach) return detached(cli, home);
   execForLongRun({ heap: true });
   const logger = makeLogger();
+  const exitGuard = opts.exitGuard === undefined ? null : guardCode(opts.exitGuard);
+  const fatal = (m: string) => logger.log('error', m);
+  if (exitGuard !== null) guardAgainstFatalErrors(fatal);
   const runtime = await startRuntime({
     home,
     configPath,
     persist: true,
     exitOnCriticalFailure: false,
     version,
+    exitGuard,
+    execOnExit: currentExecOnExit(),
+    exitHooks: { setExecOnExit, setGuarded: (on) => setGuarded(on, fatal) },
     warn: (e) => logger.log('warn', e.message, { code: e.code }),
   });
   writePidFiles(home, version);
@@ -52,6 +60,15 @@ export async function run(
   removePidFiles(home);
   logger.log('info', 'tend daemon stopped', { code });
   return code;
+}
+
+function guardCode(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new TendError('TEND_USAGE', {
+      message: `--exit-guard: expected an integer code, got ${JSON.stringify(value)}`,
+    });
+  return n;
 }
 
 /** Starts `tend daemon` again without -d in its own session, logging to the home's tend.log. */

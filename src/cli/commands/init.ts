@@ -24,7 +24,7 @@ import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import { reaper } from '../../process/reaper.ts';
 import type { Cli } from '../context.ts';
-import { guardAgainstFatalErrors } from '../exit-policy.ts';
+import { currentExecOnExit, guardAgainstFatalErrors, setExecOnExit, setGuarded } from '../exit-policy.ts';
 import { execForLongRun } from '../long-running.ts';
 import { handleModeSignals } from '../mode-signals.ts';
 import { UpPrinter } from '../output/up-printer.ts';
@@ -82,6 +82,8 @@ export async function run(
     exitOnCriticalFailure: true,
     version,
     exitGuard,
+    execOnExit: currentExecOnExit(),
+    exitHooks: { setExecOnExit, setGuarded: (on) => setGuarded(on, (m) => p.tend(m, true)) },
     warn: (e) => p.tend(e.message, true),
     attach: (sup, services) => p.attach(sup, services),
   });

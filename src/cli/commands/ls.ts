@@ -6,7 +6,11 @@ import { renderTable } from '../output/table.ts';
 
 export async function run(cli: Cli): Promise<number> {
   const client = await cli.client();
-  const services = await client.service.list();
+  // both questions at once: one round trip, not two
+  const [services, statsList] = await Promise.all([
+    client.service.list(),
+    cli.json ? Promise.resolve([]) : client.service.stats(),
+  ]);
   if (cli.json) {
     cli.printJson(services);
     return 0;
@@ -15,7 +19,7 @@ export async function run(cli: Cli): Promise<number> {
     cli.print('no services');
     return 0;
   }
-  const stats = new Map((await client.service.stats()).map((s) => [s.name, s]));
+  const stats = new Map(statsList.map((s) => [s.name, s]));
   const rows = services.map((s) => {
     const st = stats.get(s.name);
     const live = s.pid !== null;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { unitWord } from '../../compat/export/systemd-lines.ts';
 import { TendError } from '../../core/errors.ts';
 import { daemonHomeDir } from '../../daemon/home.ts';
+import { singleExecutable } from '../../native/single-executable.ts';
 import type { Cli } from '../context.ts';
 
 interface StartupOptions {
@@ -38,8 +39,9 @@ function unitPath(scope: Scope, name: string): string {
 
 /** The unit that runs this very tend (this Node, this entry script) as a daemon on `home`. */
 export function startupUnit(scope: Scope, home: string, config: string | null): string {
-  const entry = path.resolve(process.argv[1] ?? 'tend');
-  const argv = [process.execPath, entry, 'daemon', ...(config ? [config] : [])];
+  // the single executable is its own entry; a Node install names its script
+  const entry = singleExecutable ? [] : [path.resolve(process.argv[1] ?? 'tend')];
+  const argv = [process.execPath, ...entry, 'daemon', ...(config ? [config] : [])];
   return [
     '# Written by "tend startup"; "tend unstartup" removes it.',
     '[Unit]',

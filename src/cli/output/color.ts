@@ -1,39 +1,44 @@
 /**
- * ANSI colour, only where a person reads it: on a TTY, without NO_COLOR, with TERM not "dumb"
- * (FORCE_COLOR forces it). Piped output is plain text.
+ * ANSI colour, only where a person reads it: Node decides (a TTY whose terminal has colours,
+ * NO_COLOR and TERM=dumb honoured, FORCE_COLOR forcing it even when piped) and styleText
+ * writes it. Piped output is plain text.
  */
 import type { Writable } from 'node:stream';
+import { WriteStream } from 'node:tty';
+import { styleText } from 'node:util';
 
 export function colorEnabled(stream: Writable & { isTTY?: boolean }, env = process.env): boolean {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+  // hasColors reads only the environment (TERM, NO_COLOR, FORCE_COLOR…), not the stream; 16 colours
+  return Boolean(stream.isTTY) && WriteStream.prototype.hasColors.call(stream, 16, env);
 }
 
-const codes = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-  gray: [90, 39],
-  brightRed: [91, 39],
-  brightGreen: [92, 39],
-  brightYellow: [93, 39],
-  brightBlue: [94, 39],
-  brightMagenta: [95, 39],
-  brightCyan: [96, 39],
+/** tend's colour names, as styleText names them. */
+const styles = {
+  bold: 'bold',
+  dim: 'dim',
+  red: 'red',
+  green: 'green',
+  yellow: 'yellow',
+  blue: 'blue',
+  magenta: 'magenta',
+  cyan: 'cyan',
+  gray: 'gray',
+  brightRed: 'redBright',
+  brightGreen: 'greenBright',
+  brightYellow: 'yellowBright',
+  brightBlue: 'blueBright',
+  brightMagenta: 'magentaBright',
+  brightCyan: 'cyanBright',
 } as const;
-export type Color = keyof typeof codes;
+export type Color = keyof typeof styles;
 
 export type Paint = (color: Color, text: string) => string;
 
 export function painter(enabled: boolean): Paint {
   if (!enabled) return (_c, text) => text;
-  return (color, text) => `\u001b[${codes[color][0]}m${text}\u001b[${codes[color][1]}m`;
+  // the choice is made once, above: styleText must not look at a stream again
+  return (color, text) => styleText(styles[color], text, { validateStream: false });
 }
 
 /** Colours given to services in turn, as foreman and process-compose do. */

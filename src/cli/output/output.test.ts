@@ -62,7 +62,16 @@ test('tend up lines: padded prefixes, stderr marked, tend lines for spawns, exit
   p.line({ service: 'web', stream: 'stdout', text: 'hello' });
   p.line({ service: 'worker:0', stream: 'stderr', text: 'oops' });
   p.event({ type: 'spawn', service: 'web', pid: 42, at: 0 });
-  p.event({ type: 'exit', service: 'web', pid: 42, code: 1, signal: null, at: 0 });
+  p.event({
+    type: 'exit',
+    service: 'web',
+    pid: 42,
+    code: 1,
+    signal: null,
+    at: 0,
+    uptimeMs: 5,
+    downtimeMs: null,
+  });
   const base = { type: 'state', service: 'web', at: 0, pid: null } as const;
   p.event({
     ...base,
@@ -105,11 +114,29 @@ test('tend up words: a planned stop is told as one, with its signal and time; no
   p.event({ type: 'spawn', service: 'web', pid: 42, at: 0 });
   state('web', 'starting', 'running', 'running', 1);
   state('web', 'running', 'stopping', 'stop requested', 1000);
-  p.event({ type: 'exit', service: 'web', pid: 42, code: null, signal: 'SIGTERM', at: 1010 });
+  p.event({
+    type: 'exit',
+    service: 'web',
+    pid: 42,
+    code: null,
+    signal: 'SIGTERM',
+    at: 1010,
+    uptimeMs: 1009,
+    downtimeMs: null,
+  });
   state('web', 'stopping', 'stopping', 'stopped by SIGTERM; waiting for the rest of the group', 1010);
   state('web', 'stopping', 'inactive', 'stopped as requested', 1012);
   // a signal nobody asked tend for is still told as a kill
-  p.event({ type: 'exit', service: 'db', pid: 43, code: null, signal: 'SIGKILL', at: 2000 });
+  p.event({
+    type: 'exit',
+    service: 'db',
+    pid: 43,
+    code: null,
+    signal: 'SIGKILL',
+    at: 2000,
+    uptimeMs: 2000,
+    downtimeMs: null,
+  });
   assert.equal(
     out,
     [

@@ -87,7 +87,9 @@ export class UpPrinter {
           if (stop && e.to === 'inactive') return `${e.service} ${stoppedWords(e.reason, stop, e.at)}`;
         }
         if (e.to === 'backoff' || e.to === 'failed' || e.to === 'blocked') {
-          const tail = e.reason.split('; ').slice(1).join('; ') || e.reason;
+          // the exit was told by its own event: an exit's reason is told from what follows it
+          const afterExit = /^(exited with code|killed by|stopped)\b/.test(e.reason);
+          const tail = (afterExit && e.reason.split('; ').slice(1).join('; ')) || e.reason;
           return e.to === 'failed' ? `${e.service} failed: ${tail}` : `${e.service} ${tail}`;
         }
         // a service with no readiness check is simply running: its start line said so

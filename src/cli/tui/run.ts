@@ -3,6 +3,7 @@
  * one connection, and the terminal put back as it was however the TUI ends (q, Ctrl-C, a
  * signal, a crash).
  */
+import chalk from 'chalk';
 import { render } from 'ink';
 import React from 'react';
 import type { Client } from '../../client/client.ts';
@@ -22,6 +23,10 @@ export interface TuiOptions {
 const resetTerminal = '\u001b[?1049l\u001b[?25h\u001b[?2004l\u001b[?1000l';
 
 export async function runTui(o: TuiOptions): Promise<number> {
+  // Ink paints through chalk, whose own guess turns off every attribute when CI is set, even
+  // on a terminal; the TUI has already decided (o.color), and inverse and bold are wanted
+  // without colour too (NO_COLOR), so chalk is told at least the basic level
+  chalk.level = Math.max(chalk.level, 1) as typeof chalk.level;
   const store = new TuiStore({ connect: o.connect, where: o.where });
   const feed = new LogFeed();
   store.onClient((client) => feed.setClient(client));

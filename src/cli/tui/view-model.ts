@@ -223,6 +223,9 @@ export function applyEvent(m: MutableModel, e: EventView): Needs {
     }
     case 'log-error':
     case 'illegal':
+    case 'fd':
+    case 'signal':
+    case 'statedump-end':
       break;
     default:
       return unreachable(e.type);

@@ -8,16 +8,18 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnvFile } from '../../config/env-file.ts';
 import { findConfig } from '../../config/index.ts';
-import { formatOf, parseText } from '../../config/parse.ts';
+import { formatOf, loadParsers, parseText } from '../../config/parse.ts';
 import type { Config, ServiceConfig } from '../../config/schema.ts';
 import { validateConfig } from '../../config/validate.ts';
 import { commandArgv } from '../../core/service-spec.ts';
+import { importFile } from '../../native/single-executable.ts';
 
 export type HookConfig = NonNullable<NonNullable<ServiceConfig['hooks']>['pre_start']>[number];
 
 export async function readConfig(file?: string): Promise<{ file: string; dir: string; config: Config }> {
   const abs = file ? path.resolve(file) : findConfig(process.cwd());
   const format = formatOf(abs);
+  await loadParsers([format]);
   let data: unknown;
   let locate = null;
   if (format) {
@@ -25,7 +27,7 @@ export async function readConfig(file?: string): Promise<{ file: string; dir: st
     data = parsed.data;
     locate = parsed.locate;
   } else {
-    data = ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default ?? {};
+    data = ((await importFile(pathToFileURL(abs).href)) as { default?: unknown }).default ?? {};
   }
   return { file: abs, dir: path.dirname(abs), config: validateConfig(data, abs, locate) };
 }

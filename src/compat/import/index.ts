@@ -4,6 +4,7 @@
  * silently wrong), and render it in the chosen format with the notes as comments.
  */
 import path from 'node:path';
+import { loadParsers } from '../../config/parse.ts';
 import { validateConfig } from '../../config/validate.ts';
 import { TendError } from '../../core/errors.ts';
 import { detectFormat } from './detect.ts';
@@ -36,6 +37,7 @@ export interface ImportOutcome extends Imported {
 }
 
 export async function importFiles(req: ImportRequest): Promise<ImportOutcome> {
+  await loadParsers();
   const files = req.files.map((f) => path.resolve(f));
   const format = req.from ?? sameFormat(files);
   const importer = importers[format];
