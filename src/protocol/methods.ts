@@ -307,7 +307,11 @@ export const methods = {
     summary: 'Add services from definitions (as in a config file) and start them; saved across restarts.',
     params: z
       .object({
-        services: z.record(z.string(), definition).describe('name → definition'),
+        services: z
+          .record(z.string(), definition)
+          .describe(
+            "name → definition; one without cwd runs in the folder of tend's config, else in tend's home (a relative cwd resolves there); each answer's cwd says where",
+          ),
         start: z.boolean().default(true),
         wait,
         settle,
