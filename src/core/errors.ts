@@ -145,7 +145,11 @@ export const errors = {
     rpc: -32014,
     http: 409,
     exit: 1,
-    hint: () => 'stop it with "tend shutdown", or use another --home',
+    // a project's socket is a tend up's: "tend down" there is the way to stop it
+    hint: (d) =>
+      typeof d.socket === 'string' && d.socket.endsWith('/.tend/tend.sock')
+        ? `it is the tend up of ${d.socket.slice(0, -'/.tend/tend.sock'.length)}: "tend ls" there shows what it runs, "tend down" there stops it`
+        : 'stop it with "tend shutdown", or use another --home',
   },
   TEND_DAEMON_UNREACHABLE: {
     message: (d) => `no tend is running at ${String(d.socket)}${d.why ? ` (${String(d.why)})` : ''}`,

@@ -36,6 +36,15 @@ test('tend up -d runs the project in the background; ls and logs -f work from th
   assert.match(up.stdout, new RegExp(`^tend up running in the background for ${project} \\(pid \\d+\\)`));
   const pid = Number(readFileSync(path.join(project, '.tend', 'tend.pid'), 'utf8'));
   assert.ok(isAlive(pid));
+  const twice = await tend(e, ['up', '-d'], { cwd: project });
+  assert.equal(twice.code, 1);
+  assert.match(
+    twice.stderr,
+    new RegExp(
+      `^hint: it is the tend up of ${project}: "tend ls" there shows what it runs, "tend down" there stops it$`,
+      'm',
+    ),
+  );
 
   const ls = await tendJson<ServiceView[]>(e, ['ls']).catch(() => null);
   assert.equal(ls, null, 'from outside the folder, the daemon of TEND_HOME is asked (none runs)');
