@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { ServiceView } from '../../src/protocol/methods.ts';
-import { startDaemon, tend, tendJson, tendMain, testEnv } from '../cli.ts';
+import { spawnTend, startDaemon, tend, tendJson, tendMain, testEnv } from '../cli.ts';
 import { isAlive, waitFor } from '../helpers.ts';
 
 test('tend status with no name lists every service, as pm2 status does', async (t) => {
@@ -139,4 +139,17 @@ test('env values take ${TEND_INSTANCE}: two instances, two ports', async (t) => 
       stdout.includes('web:1 3001 http://127.0.0.1:3001/${literal}')
     );
   });
+});
+
+test('tend down stops a tend up running in another terminal, and it ends 0', async (t) => {
+  const e = testEnv(t);
+  writeFileSync(path.join(e.dir, 'tend.toml'), '[services.web]\ncommand = "sleep 1000"\n');
+  const up = spawnTend(e, ['up']);
+  t.after(() => up.child.kill('SIGKILL'));
+  await waitFor('web to start', () => /web started \(pid \d+\)/.test(up.output()));
+  const down = await tend(e, ['down']);
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(down.stdout, `stopped the tend up in ${e.dir}\n`);
+  assert.equal(await up.exited, 0, up.output());
+  assert.match(up.output(), /web stopped as requested/);
 });
