@@ -7,6 +7,13 @@
  */
 import { parseFast } from './fast-args.ts';
 
+// `tend ls | head -1`: the reader has gone, so the rest of the output is not wanted; ending
+// quietly is what a command does when its pipe closes (not Node's unhandled-error trace)
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const options = parseFast(process.argv.slice(2));
 // no top-level await: the single executable runs this as a CommonJS script
 void (options

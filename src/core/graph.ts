@@ -91,17 +91,25 @@ export function dependentsOf(name: string, nodes: readonly DependencyNode[]): st
   return out;
 }
 
-/** Every service `name` (transitively) depends on, nearest first. */
-export function dependenciesOf(name: string, nodes: readonly DependencyNode[]): string[] {
-  const byName = new Map(nodes.map((n) => [n.name, n]));
+/**
+ * Every service `name` (transitively) depends on, nearest first. A caller asking for many
+ * names passes the nodes as a map, built once, so each call costs only what it visits.
+ */
+export function dependenciesOf(
+  name: string,
+  nodes: readonly DependencyNode[] | ReadonlyMap<string, DependencyNode>,
+): string[] {
+  const byName =
+    nodes instanceof Map ? nodes : new Map((nodes as readonly DependencyNode[]).map((n) => [n.name, n]));
   const out: string[] = [];
+  const seen = new Set([name]);
   const queue = [name];
-  while (queue.length) {
-    for (const d of byName.get(queue.shift() ?? '')?.dependsOn ?? []) {
-      if (!out.includes(d) && d !== name) {
-        out.push(d);
-        queue.push(d);
-      }
+  for (let i = 0; i < queue.length; i++) {
+    for (const d of byName.get(queue[i] ?? '')?.dependsOn ?? []) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      out.push(d);
+      queue.push(d);
     }
   }
   return out;

@@ -35,12 +35,12 @@ export function withDependencies<T extends Instance>(
   all: readonly T[],
   specs: readonly ServiceSpec[],
 ): T[] {
-  const nodes = graphNodes(specs, 'start');
+  const nodes = new Map(graphNodes(specs, 'start').map((n) => [n.name, n]));
+  const chosen = new Set(selected);
   const bases = new Set(selected.map((r) => r.spec.name));
   for (const b of [...bases]) for (const d of dependenciesOf(b, nodes)) bases.add(d);
   const extra = all.filter(
-    (r) =>
-      !selected.includes(r) && bases.has(r.spec.name) && (r.state === 'inactive' || r.state === 'failed'),
+    (r) => !chosen.has(r) && bases.has(r.spec.name) && (r.state === 'inactive' || r.state === 'failed'),
   );
   return [...extra, ...selected];
 }
@@ -55,18 +55,27 @@ function conflicting(a: Instance, b: Instance): boolean {
 /** Instances outside `starting` that are not at rest and conflict with one of them. */
 export function conflictsOf<T extends Instance>(starting: readonly T[], all: readonly T[]): T[] {
   const inPlan = new Set(starting);
+  const startingBases = new Set(starting.map((r) => r.spec.name));
+  // the names the plan conflicts with, and the plan's own names that others may name
+  const named = new Set(starting.flatMap((r) => r.spec.conflicts));
   return all.filter(
-    (other) => !inPlan.has(other) && !isAtRest(other.state) && starting.some((r) => conflicting(r, other)),
+    (other) =>
+      !inPlan.has(other) &&
+      !isAtRest(other.state) &&
+      (named.has(other.spec.name) || other.spec.conflicts.some((c) => startingBases.has(c))) &&
+      starting.some((r) => conflicting(r, other)),
   );
 }
 
 /** Pairs of services within one plan that conflict (each pair once, by base name). */
 export function conflictPairs(instances: readonly Instance[]): [string, string][] {
+  const bases = new Set(instances.map((i) => i.spec.name));
   const pairs = new Map<string, [string, string]>();
+  // a conflict is named by one side: walking what each names finds every pair once per side
   for (const a of instances)
-    for (const b of instances)
-      if (conflicting(a, b)) {
-        const [x, y] = [a.spec.name, b.spec.name].sort() as [string, string];
+    for (const c of a.spec.conflicts)
+      if (c !== a.spec.name && bases.has(c)) {
+        const [x, y] = [a.spec.name, c].sort() as [string, string];
         pairs.set(`${x}\u0000${y}`, [x, y]);
       }
   return [...pairs.values()];

@@ -504,10 +504,9 @@ export class Supervisor {
    * destructive bulk verb touches them only when they are named).
    */
   select(patterns: readonly string[], { spareSystem = false } = {}): ServiceRunner[] {
-    const all = this.#all();
     const picked = new Set<ServiceRunner>();
     for (const p of patterns) {
-      const hits = matchPattern(all, p);
+      const hits = this.#match(p);
       if (hits.length === 0 && p !== 'all') throw new TendError('TEND_SERVICE_NOT_FOUND', { name: p });
       const bulk = p === 'all' || isGlob(p);
       for (const h of hits) if (!(spareSystem && bulk && h.spec.class === 'system')) picked.add(h);
@@ -531,6 +530,13 @@ export class Supervisor {
     const { touched, done } = this.#stopOrdered(this.select(patterns, { spareSystem: true }));
     done.catch(() => {});
     return touched.map((r) => this.#status(r));
+  }
+
+  /** An instance's or a base's name by lookup (one per event, so never a scan); globs and `all` scan. */
+  #match(pattern: string): ServiceRunner[] {
+    if (pattern === 'all' || isGlob(pattern)) return matchPattern(this.#all(), pattern);
+    const instance = this.#byInstance.get(pattern);
+    return instance ? [instance] : [...(this.#runners.get(pattern) ?? [])];
   }
 
   /** Restarts services (one at rest is started, with what it needs); `cause` labels the count. */
@@ -573,10 +579,10 @@ export class Supervisor {
     // the other one starting, whichever of the two was written or selected first
     const rank = dependencyRanks(this.specs());
     plan.sort((a, b) => (rank.get(a.spec.name) ?? 0) - (rank.get(b.spec.name) ?? 0));
+    const planned = new Set(plan.map((r) => r.name));
+    this.#startOrder = [...this.#startOrder.filter((n) => !planned.has(n)), ...plan.map((r) => r.name)];
     for (const r of plan) {
       this.#leaving.delete(r);
-      this.#startOrder = this.#startOrder.filter((n) => n !== r.name);
-      this.#startOrder.push(r.name);
       if (restart?.targets.has(r)) r.restart(restart.cause, restart.why);
       else r.start();
     }
