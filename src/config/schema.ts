@@ -220,7 +220,12 @@ const processFields = {
     .optional()
     .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
   args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
-  cwd: z.string().optional().describe('working directory, relative to the config file'),
+  cwd: z
+    .string()
+    .optional()
+    .describe(
+      "working directory, relative to the config file (default: the config's folder; tend add: the folder it is typed in)",
+    ),
   env: z.record(z.string(), envValue).optional().describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, described
     "environment variables, over tend's own (and env_file's); a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
