@@ -47,11 +47,12 @@ export const createTend: PeerFactory = (dir) => {
     addServices(services) {
       const file = path.join(dir, 'services.toml');
       writeFileSync(file, `${services.map(toml).join('\n\n')}\n`);
-      tend('add', '-f', file);
+      // as pm2 start and supervisorctl add return: the scenario itself watches them come up
+      tend('add', '-f', file, '--no-wait');
     },
     runningCount: () =>
       (JSON.parse(tend('ls', '--json')) as { state: string }[]).filter((s) => s.state === 'running').length,
-    restart: (name) => void tend('restart', name),
+    restart: (name) => void tend('restart', name, '--no-wait'),
     stopAll: () => void tend('stop', 'all'),
     logFile: (name) => path.join(home, 'logs', `${name}.log`),
     shutdown() {

@@ -76,7 +76,7 @@ async function serve(dir: string, n: number): Promise<Served> {
         .map((s) => `[services.${s.name}]\nargs = ${JSON.stringify(s.cmd)}\nrestart_delay = 0`)
         .join('\n\n'),
     );
-    tend('add', '-f', file);
+    tend('add', '-f', file, '--no-wait');
     await waitFor(
       `${n} services running`,
       () =>

@@ -20,10 +20,12 @@ export async function runClientScriptMode(request: ClientScriptRequest): Promise
     return 0;
   } catch (e) {
     if (e instanceof Error && !('tendCode' in e) && !('code' in e && typeof e.code === 'string')) {
-      process.stderr.write(`tend: the script failed: ${e.stack ?? e.message}\n`);
+      process.stderr.write(
+        `tend: the script failed: ${e.stack ?? e.message}\nhint: the first line of the stack inside your script is where it failed\n`,
+      );
       return 1;
     }
-    return reportError(cli, e);
+    return await reportError(cli, e);
   }
 }
 

@@ -72,7 +72,7 @@ function installFatalHandler(log?: (message: string) => void): void {
       logFatal(`fatal error, carrying on (exit guard): ${text}`);
       return;
     }
-    process.stderr.write(`tend: fatal: ${text}\n`);
+    process.stderr.write(`tend: fatal: ${text}\nhint: a bug in tend: report it with this stack\n`);
     noteExitError(error);
     process.exit(70);
   };
@@ -87,12 +87,16 @@ function execInto(code: number): void {
   const env: NodeJS.ProcessEnv = { ...process.env, TEND_EXIT_CODE: String(code), TEND_ERROR: policy.error };
   const resolved = findProgram(file, env.PATH);
   if (!resolved) {
-    process.stderr.write(`tend: --exec-on-exit: ${file}: command not found\n`);
+    process.stderr.write(
+      `tend: --exec-on-exit: ${file}: command not found\nhint: give the program's full path, or add its folder to PATH\n`,
+    );
     return;
   }
   try {
     process.execve?.(resolved, [file, ...rest], env);
   } catch (e) {
-    process.stderr.write(`tend: --exec-on-exit: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(
+      `tend: --exec-on-exit: ${file}: ${e instanceof Error ? e.message : String(e)}\nhint: check that ${file} can be run by tend's user\n`,
+    );
   }
 }

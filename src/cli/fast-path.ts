@@ -15,7 +15,7 @@ export async function runFast(options: GlobalOptions): Promise<void> {
   try {
     process.exitCode = await runLs(cli);
   } catch (e) {
-    process.exitCode = reportError(cli, e);
+    process.exitCode = await reportError(cli, e);
   } finally {
     await cli.close();
   }

@@ -14,17 +14,24 @@ type CliRun<A extends unknown[]> = (cli: Cli, ...args: A) => Promise<number>;
 function action<A extends unknown[]>(load: () => Promise<{ run: CliRun<A> }>) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const cli = makeCli(command.optsWithGlobals<GlobalOptions>());
+    const cli = makeCli(command.optsWithGlobals<GlobalOptions>(), { sayWhich: command.name() !== 'tui' });
     try {
       const mod = await load();
       process.exitCode = await mod.run(cli, ...(args.slice(0, -1) as A));
     } catch (e) {
       noteExitError(e);
-      process.exitCode = reportError(cli, e);
+      process.exitCode = await reportError(cli, e);
     } finally {
       await cli.close();
     }
   };
+}
+
+/** Loads a command that runs TypeScript, after checking this Node can (node-support.ts). */
+async function typeStripping<T>(what: string, load: () => Promise<T>): Promise<T> {
+  const { assertTypeStripping } = await import('../core/node-support.ts');
+  assertTypeStripping(what);
+  return load();
 }
 
 const program = new Command('tend')
@@ -41,8 +48,7 @@ const program = new Command('tend')
   .option('--context <name>', 'a named remote from contexts.toml, or "local" (or TEND_CONTEXT)')
   .option('--json', 'print results as JSON')
   .option('--no-color', 'no colour, even on a terminal (or NO_COLOR)')
-  .exitOverride()
-  .showHelpAfterError('(run "tend --help" for usage)');
+  .exitOverride();
 
 program
   .command('up')
@@ -50,7 +56,14 @@ program
   .argument('[config]', 'config file (default: the nearest tend.toml/.yaml/.json/.config.ts upwards)')
   .option('--only <names>', 'run only these services (comma-separated)')
   .option('--http <host:port>', 'serve the HTTP API and the web page there (token auth, no TLS)')
+  .option('-d, --detach', 'run in the background for this folder ("tend down" stops it)')
   .action(action(() => import('./commands/up.ts')));
+
+program
+  .command('down')
+  .description("stop the project's tend up (a tend up -d, or one in another terminal) and wait until it ends")
+  .argument('[config]', 'config file (default: the nearest .tend/ or config upwards)')
+  .action(action(() => import('./commands/down.ts')));
 
 program
   .command('daemon')
@@ -68,12 +81,12 @@ program
   .argument('[args...]', "the script's arguments (after -- when they look like tend's options)")
   .option('-e, --eval <code>', 'run this code instead of a file')
   .allowUnknownOption()
-  .action(action(() => import('./commands/run.ts')));
+  .action(action(() => typeStripping('tend run', () => import('./commands/run.ts'))));
 
 program
   .command('repl')
   .description('an interactive TypeScript prompt with the client-script API (service(), status()…) in scope')
-  .action(action(() => import('./commands/repl.ts')));
+  .action(action(() => typeStripping('tend repl', () => import('./commands/repl.ts'))));
 
 program
   .command('init')
@@ -104,8 +117,10 @@ program
 
 program
   .command('status')
-  .description('show one service (or each instance a name, base or glob selects) in detail')
-  .argument('<name>')
+  .description(
+    'show one service (or each instance a name, base or glob selects) in detail; with no name, every service',
+  )
+  .argument('[name]')
   .action(action(() => import('./commands/status.ts')));
 
 for (const [verb, summary] of [
@@ -259,6 +274,8 @@ program
   .option('--critical', 'tend up exits non-zero when this service fails')
   .option('--user <user>', 'run as this user (tend must run as root)')
   .option('--no-start', 'add without starting')
+  .option('--no-wait', 'return at once instead of waiting to see it run (or crash)')
+  .option('--timeout <seconds>', 'how long to wait for it to be ready', '60')
   .action(action(() => import('./commands/add.ts')));
 
 program
@@ -484,6 +501,14 @@ config
   .description('print the JSON Schema of the config')
   .action(action(async () => ({ run: (await import('./commands/config.ts')).schema })));
 
+/** Usage errors in tend's own style, `tend: …` then a hint naming the command's help. */
+function usageStyle(cmd: Command, path: string): void {
+  cmd.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tend: ')) });
+  cmd.showHelpAfterError(`hint: run "${path} --help" for usage`);
+  for (const sub of cmd.commands) usageStyle(sub, `${path} ${sub.name()}`);
+}
+usageStyle(program, 'tend');
+
 /** The command tree: docs/cli.md and `tend completion` are generated from it. */
 export { program };
 
@@ -496,31 +521,33 @@ export async function main(rawArgv: string[]): Promise<void> {
     if (await (await import('./commands/tui.ts')).reachable()) argv.push('tui');
   }
   if (exitCommand?.length === 0) {
-    process.stderr.write('tend: --exec-on-exit needs a command after it\n');
+    process.stderr.write(
+      'tend: --exec-on-exit needs a command after it\nhint: put it last, followed by the command: tend init --exec-on-exit sh\n',
+    );
     process.exitCode = 2;
   } else {
     if (exitCommand) execOnExit(exitCommand);
     const script = clientScriptRequest(argv);
     if (script) {
-      import('./client-script-mode.ts')
+      typeStripping(`tend ${argv[2] ?? ''}`, () => import('./client-script-mode.ts'))
         .then((m) => m.runClientScriptMode(script))
         .then(
           (code) => {
             process.exitCode = code;
           },
-          (e: unknown) => {
-            process.exitCode = reportError(makeCli({}), e);
+          async (e: unknown) => {
+            process.exitCode = await reportError(makeCli({}), e);
           },
         );
     } else
-      program.parseAsync(argv).catch((e: unknown) => {
+      program.parseAsync(argv).catch(async (e: unknown) => {
         noteExitError(e);
         if (e instanceof CommanderError) {
           // help and --version are not errors; anything else commander rejects is bad usage
           process.exitCode = e.exitCode === 0 ? 0 : 2;
           return;
         }
-        process.exitCode = reportError(makeCli({}), e);
+        process.exitCode = await reportError(makeCli({}), e);
       });
   }
 }

@@ -3,10 +3,11 @@
  * is `service.start` on the wire; every area and verb comes from the table, none is written
  * twice. Subscriptions are async iterators.
  */
+import { isTendError, TendError } from '../core/errors.ts';
 import type { EventView, LogLineView, MethodName, ParamsOf, ResultOf } from '../protocol/methods.ts';
 import { RpcConnection } from './connection.ts';
 import type { RemoteTarget } from './http-transport.ts';
-import { findSocket } from './socket-path.ts';
+import { findSocket, type SocketChoice } from './socket-path.ts';
 
 type AreaOf<M> = M extends `${infer A}.${string}` ? A : never;
 type VerbOf<M, A extends string> = M extends `${A}.${infer V}` ? V : never;
@@ -54,7 +55,10 @@ export interface ConnectOptions {
 
 /** The `events` area is reached through events(), which subscribes and unsubscribes for you. */
 export type Client = Omit<Api, 'events'> & {
+  /** The socket path (or URL) of the tend that answered. */
   readonly socket: string;
+  /** How that tend was chosen: `--socket`, `TEND_HOME`, `the project's tend up`, `--host`… */
+  readonly source: string;
   /** Resolves when the connection to tend has closed (tend shut down, or close() was called). */
   readonly closed: Promise<void>;
   call<M extends MethodName>(method: M, params?: ParamsOf<M>, options?: CallOptions): Promise<ResultOf<M>>;
@@ -72,13 +76,44 @@ export type Client = Omit<Api, 'events'> & {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
+/**
+ * Connects to the chosen socket; a project socket nobody listens on any more (its tend up
+ * ended) gives way to its fallback, and the error then names the first one tried.
+ */
+async function connectChosen(
+  choice: SocketChoice,
+  timeoutMs: number,
+): Promise<{ conn: RpcConnection; choice: SocketChoice }> {
+  try {
+    return { conn: await RpcConnection.connect(choice.socket, { timeoutMs }), choice };
+  } catch (first) {
+    if (!choice.fallback) throw first;
+    return connectChosen(choice.fallback, timeoutMs).catch((e: unknown) => {
+      if (!(isTendError(e) && e.code === 'TEND_DAEMON_UNREACHABLE')) throw e;
+      const skipped = isTendError(first) ? String(first.data.why ?? '') : '';
+      throw new TendError('TEND_DAEMON_UNREACHABLE', {
+        ...e.data,
+        why: `${String(e.data.why ?? '')}; ${choice.source} at ${choice.socket} did not answer either (${skipped})`,
+      });
+    });
+  }
+}
+
 export async function connect(options: ConnectOptions = {}): Promise<Client> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const socket = options.remote ? options.remote.url : findSocket(options).socket;
-  // https (and TLS) is loaded only for a remote tend: a local `tend ls` does not pay for it
-  const conn = options.remote
-    ? await (await import('./http-transport.ts')).connectHttp(options.remote, { timeoutMs })
-    : await RpcConnection.connect(socket, { timeoutMs });
+  let socket: string;
+  let source: string;
+  let conn: RpcConnection;
+  if (options.remote) {
+    socket = options.remote.url;
+    source = '--host';
+    // https (and TLS) is loaded only for a remote tend: a local `tend ls` does not pay for it
+    conn = await (await import('./http-transport.ts')).connectHttp(options.remote, { timeoutMs });
+  } else {
+    const chosen = await connectChosen(findSocket(options), timeoutMs);
+    ({ socket, source } = chosen.choice);
+    conn = chosen.conn;
+  }
   const call = <M extends MethodName>(method: M, params?: ParamsOf<M>, o?: CallOptions) =>
     conn.call(method, params, o);
 
@@ -128,6 +163,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Client> {
 
   const base = {
     socket,
+    source,
     closed: conn.closed,
     call,
     events,

@@ -49,6 +49,12 @@ const malformed: [string, string, string][] = [
   ['a bad enum value', 'tend.yaml', 'services:\n  web:\n    command: a\n    restart: allways\n'],
   ['a bad signal', 'tend.toml', '[services.web]\ncommand = "a"\nstop_signal = "SIGTREM"\n'],
   ['an unknown top-level key', 'tend.toml', '[servics.web]\ncommand = "a"\n'],
+  [
+    'an unclosed ${ in an env value',
+    'tend.toml',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, written wrongly on purpose
+    '[services.web]\ncommand = "a"\nenv = { PORT = "300${TEND_INSTANCE" }\n',
+  ],
 ];
 
 const expected: Record<string, RegExp> = {
@@ -78,6 +84,8 @@ const expected: Record<string, RegExp> = {
     /^tend\.yaml:4:5 services\.web\.restart: expected "always" \| "on-failure" \| "never", got string "allways" \(did you mean "always"\?\)$/,
   'a bad signal': /^tend\.toml:3:1 services\.web\.stop_signal: expected a signal name .* got "SIGTREM"$/,
   'an unknown top-level key': /^tend\.toml:1:1 servics: unknown key "servics" \(did you mean "services"\?\)$/,
+  'an unclosed ${ in an env value':
+    /^tend\.toml:3:1 services\.web\.env\.PORT: "\$\{TEND_INSTANCE" is not \$\{NAME\} or \$\{NAME:-default\} \(write \$\$ for a literal \$\)$/,
 };
 
 describe('malformed configs: one clear error each, with location and field path', () => {

@@ -10,6 +10,7 @@ import type { CronSpec } from '../core/cron.ts';
 import { TendError } from '../core/errors.ts';
 import type { HandleDecl } from '../core/handles.ts';
 import type { JobSpec } from '../core/job-spec.ts';
+import { assertTypeStripping } from '../core/node-support.ts';
 import type { ServiceSpec } from '../core/service-spec.ts';
 import { importFile } from '../native/single-executable.ts';
 import { findConfig } from './discover.ts';
@@ -101,6 +102,7 @@ function readText(file: string): string {
 /** tend.config.ts/.js/.mjs: its default export (Node strips the types). */
 async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new TendError('TEND_CONFIG_NOT_FOUND', { detail: `${file} does not exist` });
+  if (/\.[mc]?ts$/.test(file)) assertTypeStripping(file);
   try {
     const mod = (await importFile(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
     return mod.default ?? {};

@@ -4,6 +4,7 @@
  * published JSON Schema: services, jobs, cron jobs, groups and the HTTP server at the top level.
  */
 import { z } from 'zod';
+import { envValueProblem } from '../core/env-expand.ts';
 import { nameProblem } from '../core/names.ts';
 import { parseSchedule } from '../core/schedule.ts';
 import { durationHelp, parseDuration, parseSize, sizeHelp } from '../core/units.ts';
@@ -43,7 +44,14 @@ const signal = z
     return sig;
   });
 
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+/** A value, with `${NAME}`, `${NAME:-default}` and `$$` expanded for each instance (core/env-expand.ts). */
+const envValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  .superRefine((value, ctx) => {
+    const why = envValueProblem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: why, input: value });
+  });
 
 export const backoffSchema = z.strictObject({
   factor: z.number().min(1).default(2).describe('each restart waits this many times longer than the last'),
@@ -212,11 +220,16 @@ const processFields = {
     .optional()
     .describe('a command line; run by /bin/sh -c only if it has shell syntax'),
   args: z.array(z.string()).min(1).optional().describe('the program and its arguments'),
-  cwd: z.string().optional().describe('working directory, relative to the config file'),
-  env: z
-    .record(z.string(), envValue)
+  cwd: z
+    .string()
     .optional()
-    .describe("environment variables, over tend's own (and env_file's)"),
+    .describe(
+      "working directory, relative to the config file (default: the config's folder; tend add: the folder it is typed in)",
+    ),
+  env: z.record(z.string(), envValue).optional().describe(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: tend's ${…} syntax, described
+    "environment variables, over tend's own (and env_file's); a value may use ${NAME} and ${NAME:-default} (TEND_INSTANCE, TEND_SERVICE, a key written before it, tend's environment) and $$ for a literal $",
+  ),
 };
 
 /** Exactly one of `command` and `args`. */

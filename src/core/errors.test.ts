@@ -5,15 +5,15 @@ import { errors, TendError } from './errors.ts';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...doc.matchAll(/^\| `(TEND_[A-Z_]+)`\s*\|\s*(-?\d+)\s*\|\s*(\d)\s*\|/gm)].map((m) => [
-    m[1],
-    { rpc: Number(m[2]), exit: Number(m[3]) },
-  ]),
+  [...doc.matchAll(/^\| `(TEND_[A-Z_]+)`\s*\|\s*(-?\d+)\s*\|\s*(\d)\s*\|[^|]*\|\s*(.*?)\s*\|$/gm)].map(
+    (m) => [m[1], { rpc: Number(m[2]), exit: Number(m[3]), fix: m[4] }],
+  ),
 );
 
-test('every error code is documented in docs/errors.md with the same RPC code and exit status', () => {
+test('every error code is documented in docs/errors.md with the same RPC code, exit status and next step', () => {
   for (const [code, entry] of Object.entries(errors)) {
-    assert.deepEqual(rows.get(code), { rpc: entry.rpc, exit: entry.exit }, code);
+    assert.ok(entry.hint({}).length > 0, `${code} has a hint`);
+    assert.deepEqual(rows.get(code), { rpc: entry.rpc, exit: entry.exit, fix: entry.hint({}) }, code);
   }
   assert.deepEqual(
     [...rows.keys()].sort(),

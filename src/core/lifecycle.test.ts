@@ -125,6 +125,47 @@ describe('lifecycle table', () => {
   }
 });
 
+// `restored`'s variants, one row each, over the states of the grid above (in its order):
+// what a previous tend recorded lands only on an instance at rest with no run (inactive, as
+// every instance is when it is added); "(held)" starts again with
+// its requirement. A user's stop is remembered as a plain inactive.
+const restoredRows: [string, ServiceEvent, string][] = [
+  ['exited', { type: 'restored', state: 'exited', reason: 'exited with code 0' }, 'exited'],
+  ['failed', { type: 'restored', state: 'failed', reason: 'exited with code 1' }, 'failed'],
+  [
+    'inactive, stopped by a user',
+    { type: 'restored', state: 'inactive', reason: 'stopped as requested' },
+    'inactive',
+  ],
+  [
+    'inactive, held for a requirement',
+    { type: 'restored', state: 'inactive', reason: 'stopped: requires db', hold: true },
+    'inactive(held)',
+  ],
+];
+
+describe('lifecycle table: restored variants', () => {
+  for (const [variant, event, lands] of restoredRows) {
+    for (const [label, from, context] of rows) {
+      const want = label.startsWith('inactive') ? lands : '!';
+      test(`${label} × restored (${variant}) → ${want === '!' ? 'rejected' : want}`, () => {
+        const run = () => transition(from, event, context);
+        if (want === '!') {
+          assert.throws(run, IllegalTransition);
+          return;
+        }
+        const step = run();
+        assert.ok(step.kind === 'move');
+        const held = want.endsWith('(held)');
+        assert.equal(step.next.state, want.replace('(held)', ''));
+        assert.equal(step.next.hold, held);
+        assert.deepEqual(step.effects, [], 'a restore starts nothing');
+        assert.equal(step.reason, event.type === 'restored' ? event.reason : '');
+      });
+    }
+  }
+});
+
 describe('lifecycle effects', () => {
   test('a start without dependencies spawns, for a restart cause the runner counts only after the first run', () => {
     const step = transition(initialLifecycle, { type: 'start', awaiting: false }, ctx);

@@ -85,9 +85,20 @@ export type ServiceEvent =
   | { readonly type: 'backoff-elapsed'; readonly awaiting: boolean }
   /** A live process a previous tend started, taken over. */
   | { readonly type: 'adopted'; readonly pid: number }
-  /** A resting state a previous tend recorded (a one-shot that completed stays completed). */
-  | { readonly type: 'restored'; readonly state: 'exited' | 'failed'; readonly reason: string };
+  /**
+   * A resting state a previous tend recorded: a one-shot that completed stays completed, and
+   * a service a user stopped stays stopped (inactive), as one held for a requirement stays held.
+   */
+  | {
+      readonly type: 'restored';
+      readonly state: RestoredState;
+      readonly reason: string;
+      readonly hold?: boolean;
+    };
 export type ServiceEventType = ServiceEvent['type'];
+
+/** The states a new tend takes over from a record: ended, or stopped (by a user, or for a requirement). */
+export type RestoredState = 'exited' | 'failed' | 'inactive';
 
 export const serviceEventTypes = [
   'start',
@@ -590,7 +601,9 @@ export function transition(from: Lifecycle, event: ServiceEvent, ctx: StepContex
         ]);
       return bug();
     case 'restored':
-      if (state === 'inactive') return move(from, event.state, event.reason);
+      // what the previous tend recorded, held or not; nothing is started
+      if (state === 'inactive')
+        return move(from, event.state, event.reason, [], { hold: event.hold === true });
       return bug();
     default:
       return unreachable(event);

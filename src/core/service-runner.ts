@@ -11,6 +11,7 @@ import type { LogLine, LogStream } from '../logs/log-line.ts';
 import type { Moved } from '../logs/rotating-file.ts';
 import type { ProcessEnd, SpawnedProcess } from '../process/spawn.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { expandEnv } from './env-expand.ts';
 import { unreachable } from './errors.ts';
 import type { SupervisorEvent } from './events.ts';
 import { controlHandle, type FdAssignment, type ResolvedFds } from './handles.ts';
@@ -24,6 +25,7 @@ import {
   isLive,
   type Lifecycle,
   type RestartCause,
+  type RestoredState,
   restartCauses,
   type ServiceEvent,
   type ServiceState,
@@ -261,11 +263,15 @@ export class ServiceRunner {
     this.#send(() => ({ type: 'adopted', pid: record.pid }));
   }
 
-  /** A resting state a previous tend recorded: a one-shot that completed stays completed. */
-  restore(state: 'exited' | 'failed', reason: string, record: CarriedCounters): void {
-    this.#spawned = true;
+  /**
+   * A resting state a previous tend recorded: a one-shot that completed stays completed, a
+   * service a user stopped stays stopped, one held for a requirement stays held.
+   */
+  restore(state: RestoredState, reason: string, record: CarriedCounters, hold = false): void {
+    // an instance that ended ran; a stopped one ran if its counters say so
+    if (state !== 'inactive') this.#spawned = true;
     this.restoreCounters(record);
-    this.#send(() => ({ type: 'restored', state, reason }));
+    this.#send(() => ({ type: 'restored', state, reason, ...(hold ? { hold } : {}) }));
   }
 
   /** Carries the restart counts and last exit over from a previous image of tend. */
@@ -426,13 +432,10 @@ export class ServiceRunner {
     return r;
   }
 
+  /** tend's environment, the service's own env with `${…}` expanded for this instance (env-expand.ts), and who it is. */
   #env(): Record<string, string | undefined> {
-    return {
-      ...this.#host.baseEnv,
-      ...this.#spec.env,
-      TEND_SERVICE: this.name,
-      TEND_INSTANCE: String(this.index),
-    };
+    const own = { TEND_SERVICE: this.name, TEND_INSTANCE: String(this.index) };
+    return { ...this.#host.baseEnv, ...expandEnv(this.#spec.env, own, this.#host.baseEnv), ...own };
   }
 
   /** pre_start hooks, after the last run's post_stop; the table hears how they ended. */

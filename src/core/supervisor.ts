@@ -21,7 +21,7 @@ import { TendError } from './errors.ts';
 import { Listeners, type SupervisorEvent } from './events.ts';
 import { assignmentProblems, type HandleTable, type ResolvedFds } from './handles.ts';
 import { resolveIdentity } from './identity.ts';
-import { isAtRest, type RestartCause, type ServiceState } from './lifecycle.ts';
+import { isAtRest, type RestartCause, type RestoredState, type ServiceState } from './lifecycle.ts';
 import { assertValidName, instanceName, splitInstanceName } from './names.ts';
 import {
   conflictPairs,
@@ -95,8 +95,11 @@ export interface AdoptableProcess extends CarriedCounters {
   readonly startedAt: number;
   /** With pid 0: start it (it was waiting to restart when the previous image left). */
   readonly resume?: boolean;
-  /** With pid 0: it had completed (a one-shot) or failed; it stays so. */
-  readonly ended?: { readonly state: 'exited' | 'failed'; readonly reason: string };
+  /**
+   * With pid 0: it had completed (a one-shot) or failed, or a user had stopped it (inactive;
+   * `held`: stopped for a requirement a user stopped); it stays so.
+   */
+  readonly ended?: { readonly state: RestoredState; readonly reason: string; readonly held?: boolean };
 }
 
 export interface ServiceStatus {
@@ -120,6 +123,8 @@ export interface ServiceStatus {
   readonly class: ServiceSpec['class'];
   readonly critical: boolean;
   readonly command: string;
+  /** Where its processes run; null: tend's own working directory. */
+  readonly cwd: string | null;
   readonly health: HealthTally | null;
 }
 
@@ -280,7 +285,7 @@ export class Supervisor {
       const orphan = this.#adoptable.get(r.name);
       this.#adoptable.delete(r.name);
       if (orphan?.pid === 0) {
-        if (orphan.ended) r.restore(orphan.ended.state, orphan.ended.reason, orphan);
+        if (orphan.ended) r.restore(orphan.ended.state, orphan.ended.reason, orphan, orphan.ended.held);
         else r.restoreCounters(orphan);
         if (orphan.resume) toStart.push(r);
       } else if (orphan && this.#driver.isAdoptable(orphan.pid, orphan.startTicks)) {
@@ -873,6 +878,7 @@ export class Supervisor {
       class: r.spec.class,
       critical: r.spec.critical,
       command: r.spec.commandText,
+      cwd: r.spec.cwd,
       health: r.health,
     };
   }

@@ -21,6 +21,7 @@ import { cronView, eventView, jobView, serviceView, specView, statsView } from '
 import type { CallContext, Handlers } from './dispatcher.ts';
 import { type FdApi, makeFdHandlers } from './fd-handlers.ts';
 import { type History, pointInTime } from './history.ts';
+import { awaitOutcome } from './outcome.ts';
 import type { Definition, ServiceStore } from './service-store.ts';
 
 export interface DaemonApi {
@@ -42,6 +43,8 @@ export interface DaemonApi {
   /** Handles, proxies, signal counts and the exit guard (fd-handlers.ts). */
   readonly fd: FdApi;
   readonly history: History;
+  /** Instances a user asked to stop: they stay stopped across restarts of tend (user-stops.ts). */
+  readonly userStopped?: (names: readonly string[]) => void;
 }
 
 const started: readonly ServiceState[] = ['running', 'exited', 'failed'];
@@ -107,17 +110,29 @@ export function makeHandlers(api: DaemonApi): Handlers {
       : serviceView(s);
   };
   const list = (names: readonly string[]) => names.flatMap((n) => sup.status(n)).map(view);
-  const settle = async (names: readonly string[], states: readonly ServiceState[], wait?: number) => {
-    if (wait && names.length) await sup.waitFor(names, states, { timeoutMs: wait });
+  /**
+   * Waits (if asked) until the instances are in one of `states`; with `settleMs`, until each
+   * has an outcome instead (outcome.ts), so a crash right after the start is what is reported.
+   */
+  const settle = async (
+    names: readonly string[],
+    states: readonly ServiceState[],
+    wait?: number,
+    settleMs?: number,
+  ) => {
+    if (!wait || !names.length) return;
+    if (settleMs !== undefined) await awaitOutcome(sup, names, { waitMs: wait, settleMs });
+    else await sup.waitFor(names, states, { timeoutMs: wait });
   };
   /** After a verb: wait (if asked) for exactly the instances it touched, then report them. */
   const act = async (
     touched: readonly { name: string }[],
     states: readonly ServiceState[],
     wait?: number,
+    settleMs?: number,
   ) => {
     const names = touched.map((s) => s.name);
-    await settle(names, states, wait);
+    await settle(names, states, wait, settleMs);
     return list(names);
   };
   /** A job's or cron job's log by its name (their runs write there); otherwise service patterns. */
@@ -152,6 +167,13 @@ export function makeHandlers(api: DaemonApi): Handlers {
     if (!present.length) throw new TendError('TEND_SERVICE_NOT_FOUND', { name: members.join(', ') });
     return present;
   };
+  /** A user's stop: carried out, then remembered for exactly the instances it named. */
+  const userStop = (patterns: readonly string[]) => {
+    const named = sup.select(patterns, { spareSystem: true }).map((r) => r.name);
+    const touched = sup.stop(patterns);
+    api.userStopped?.(named);
+    return touched;
+  };
   const specs = (services: Record<string, Definition>): ServiceSpec[] =>
     Object.entries(services).map(([name, def]) => serviceSpecFromObject(name, def, api.baseDir));
 
@@ -176,10 +198,14 @@ export function makeHandlers(api: DaemonApi): Handlers {
       return { ok: true };
     },
     'service.list': () => sup.list().map(view),
-    'service.status': (p) => sup.status(p.name).map(view),
-    'service.start': (p) => act(sup.start(p.names), started, p.wait),
-    'service.stop': (p) => act(sup.stop(p.names), stopped, p.wait),
-    'service.restart': (p) => act(sup.restart(p.names), started, p.wait),
+    'service.status': (p) =>
+      sup.status(p.name).map((s) => ({
+        ...view(s),
+        log_files: [...new Set([api.logs.fileOf(s.name), api.logs.fileOf(s.name, 'stderr')])],
+      })),
+    'service.start': (p) => act(sup.start(p.names), started, p.wait, p.settle),
+    'service.stop': (p) => act(userStop(p.names), stopped, p.wait),
+    'service.restart': (p) => act(sup.restart(p.names), started, p.wait, p.settle),
     'service.kill': (p) => {
       const signal = normalizeSignal(p.signal);
       if (!signal) throw new TendError('TEND_SIGNAL_INVALID', { signal: p.signal });
@@ -190,13 +216,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
       const all = specs(p.services);
       const out = sup.addAll(all, { start: p.start });
       api.store?.setAll(p.services);
-      if (p.wait && p.start)
-        await settle(
-          all.map((s) => s.name),
-          started,
-          p.wait,
-        );
-      return p.wait ? list(all.map((s) => s.name)) : out.map(view);
+      const names = out.map((s) => s.name);
+      if (p.start) await settle(names, started, p.wait, p.settle);
+      return p.wait ? list(names) : out.map(view);
     },
     'service.update': async (p) => {
       const [spec] = specs({ [p.name]: p.service });
@@ -223,9 +245,9 @@ export function makeHandlers(api: DaemonApi): Handlers {
           state: r.state,
         })),
       })),
-    'group.start': (p) => act(sup.start(groupMembers(p.name)), started, p.wait),
-    'group.stop': (p) => act(sup.stop(groupMembers(p.name)), stopped, p.wait),
-    'group.restart': (p) => act(sup.restart(groupMembers(p.name)), started, p.wait),
+    'group.start': (p) => act(sup.start(groupMembers(p.name)), started, p.wait, p.settle),
+    'group.stop': (p) => act(userStop(groupMembers(p.name)), stopped, p.wait),
+    'group.restart': (p) => act(sup.restart(groupMembers(p.name)), started, p.wait, p.settle),
     'service.remove': async (p) => {
       const bases = [...new Set(sup.select(p.names, { spareSystem: true }).map((r) => r.spec.name))];
       for (const b of bases) await sup.remove(b, p.wait ? { timeoutMs: p.wait } : {});
@@ -245,11 +267,18 @@ export function makeHandlers(api: DaemonApi): Handlers {
         out.filter((s) => s.state !== 'inactive').map((s) => s.name),
         started,
         p?.wait,
+        p?.settle,
       );
       return list(out.map((s) => s.name));
     },
     'service.stop_all': async (p) => {
       const out = sup.stopAll();
+      api.userStopped?.(
+        sup
+          .list()
+          .filter((s) => s.class !== 'system')
+          .map((s) => s.name),
+      );
       await settle(
         out.map((s) => s.name),
         stopped,

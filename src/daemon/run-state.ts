@@ -22,8 +22,15 @@ export interface RunRecord {
   readonly lastExit?: LastExit | null;
   /** With pid 0: it was waiting to restart, so the new image starts it. */
   readonly resume?: boolean;
-  /** With pid 0: it completed (or failed) and stays so. */
-  readonly ended?: { readonly state: 'exited' | 'failed'; readonly reason: string };
+  /**
+   * With pid 0: it completed (or failed) and stays so; or a user stopped it (inactive), or it
+   * was stopped for a requirement a user stopped (inactive, held), and it stays stopped.
+   */
+  readonly ended?: {
+    readonly state: 'exited' | 'failed' | 'inactive';
+    readonly reason: string;
+    readonly held?: boolean;
+  };
 }
 
 export class RunState {
@@ -75,9 +82,17 @@ export class RunState {
     this.flush();
   }
 
-  /** After a clean shutdown nothing runs: nothing to adopt. */
-  clear(): void {
-    this.#records = {};
-    rmSync(this.file, { force: true });
+  /**
+   * After a clean shutdown nothing runs: nothing to adopt. With `keepStopped`, what a user
+   * stopped (and what was held for it) is kept, to stay stopped in the next tend.
+   */
+  clear({ keepStopped = false } = {}): void {
+    const kept = Object.entries(this.#records).filter(
+      ([, r]) => keepStopped && r.ended?.state === 'inactive',
+    );
+    this.#records = Object.fromEntries(kept);
+    this.#unresolved.clear();
+    if (kept.length) this.flush();
+    else rmSync(this.file, { force: true });
   }
 }

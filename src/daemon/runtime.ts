@@ -37,6 +37,7 @@ import { type RunRecord, RunState } from './run-state.ts';
 import { ServiceStore } from './service-store.ts';
 import { SignalCounts } from './signal-counts.ts';
 import { stopGroups, strayGroups, supervisedBy } from './strays.ts';
+import { rememberUserStops, UserStops } from './user-stops.ts';
 
 export interface RuntimeOptions {
   readonly home: HomeLayout;
@@ -220,6 +221,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       runState.set(e.service, null);
     }
   });
+  const userStops = new UserStops(orphans);
+  const userStopped = rememberUserStops(sup, runState, userStops);
   const jobs = new Jobs({
     clock: sup.clock,
     baseEnv: process.env,
@@ -318,6 +321,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: (code) => shutdown(code),
       hotRestart,
       history,
+      userStopped,
       fd: {
         sup,
         handles,
@@ -386,7 +390,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       cron.stopAll();
       await jobs.shutdown();
       await sup.shutdown();
-      runState.clear();
+      // a daemon remembers what a user stopped; a tend up starts its whole stack each time
+      runState.clear({ keepStopped: options.persist });
       await runClosers();
       await server.close();
       await logs.close();
@@ -414,7 +419,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await runClosers();
       await server.close();
       await logs.flushed();
-      runState.replace(switchRecords(sup));
+      runState.replace(switchRecords(sup, userStops));
       // the handles cross the execve as plain fds; the new image checks each before taking it
       handleState.writePassed({
         handles: handles.passAcrossExec(),
@@ -484,13 +489,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
  * What the new image needs: every instance with a process, and the counters of those without
  * one (started again only when they were waiting to restart; stopped ones stay stopped).
  */
-function switchRecords(sup: Supervisor): Record<string, RunRecord> {
+function switchRecords(sup: Supervisor, userStops: UserStops): Record<string, RunRecord> {
   const records: Record<string, RunRecord> = {};
   for (const s of sup.list()) {
     const stat = s.pid === null ? null : readStat(s.pid);
     const counters = { startedAt: s.startedAt ?? Date.now(), ...countersOf(s) };
+    const resting = userStops.restingRecord(s);
     if (s.pid !== null && stat) records[s.name] = { pid: s.pid, startTicks: stat.startTicks, ...counters };
     else if (s.state === 'exited' || s.state === 'failed') records[s.name] = endedRecord(s);
+    else if (resting) records[s.name] = resting;
     else {
       const resume = s.state === 'backoff' || s.state === 'starting' || s.state === 'blocked';
       records[s.name] = { pid: 0, startTicks: 0, ...counters, resume };

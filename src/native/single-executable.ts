@@ -5,7 +5,9 @@
  * scripts and `tend.config.ts` are imported through a vm script that uses Node's default
  * loader. `tend` and `tend/init` then resolve to the modules inside the binary.
  */
-import { registerHooks } from 'node:module';
+// a namespace, not a named import: Node < 22.15 has no registerHooks, and a named import of it
+// would refuse to load any command that reaches this file (the old-Node refusal needs it to)
+import * as nodeModule from 'node:module';
 import { isSea } from 'node:sea';
 import vm from 'node:vm';
 
@@ -62,7 +64,7 @@ export function resolveToBinaryModules(): void {
   const modules =
     (globalThis as { [registryKey]?: Record<string, Record<string, unknown>> })[registryKey] ?? {};
   const prefix = 'tend-sea:';
-  registerHooks({
+  nodeModule.registerHooks({
     resolve(specifier, context, next) {
       const name = specifier.replace(/^tend-supervisor/, 'tend');
       return Object.hasOwn(modules, name)

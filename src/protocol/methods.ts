@@ -24,6 +24,14 @@ const wait = z
   .max(3_600_000)
   .optional()
   .describe('wait up to this many ms for the change to complete (0 or absent: do not wait)');
+const settle = z
+  .number()
+  .min(0)
+  .max(60_000)
+  .optional()
+  .describe(
+    'with wait: end the wait at the first outcome (running, ended, crashed, held), and watch an instance with no readiness check this many ms more for an exit; the CLI uses 1000',
+  );
 
 export const lastExit = z
   .object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.number() })
@@ -52,6 +60,15 @@ export const serviceView = z.object({
   class: z.enum(['user', 'system']),
   critical: z.boolean(),
   command: z.string(),
+  cwd: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("where its processes run; null: tend's own working directory"),
+  log_files: z
+    .array(z.string())
+    .optional()
+    .describe('the files its output goes to (stdout first; stderr apart when split); in service.status'),
   health: z
     .object({
       ok: z.boolean(),
@@ -308,13 +325,13 @@ export const methods = {
   },
   'service.start': {
     summary: 'Start services (names, bases, globs or "all").',
-    params: z.object({ names, wait }).strict(),
+    params: z.object({ names, wait, settle }).strict(),
     result: list,
   },
   'service.stop': { summary: 'Stop services.', params: z.object({ names, wait }).strict(), result: list },
   'service.restart': {
     summary: 'Restart services.',
-    params: z.object({ names, wait }).strict(),
+    params: z.object({ names, wait, settle }).strict(),
     result: list,
   },
   'service.kill': {
@@ -326,9 +343,14 @@ export const methods = {
     summary: 'Add services from definitions (as in a config file) and start them; saved across restarts.',
     params: z
       .object({
-        services: z.record(z.string(), definition).describe('name → definition'),
+        services: z
+          .record(z.string(), definition)
+          .describe(
+            "name → definition; one without cwd runs in the folder of tend's config, else in tend's home (a relative cwd resolves there); each answer's cwd says where",
+          ),
         start: z.boolean().default(true),
         wait,
+        settle,
       })
       .strict(),
     result: list,
@@ -378,7 +400,7 @@ export const methods = {
   },
   'service.start_all': {
     summary: 'Start every user-class service.',
-    params: z.object({ wait }).strict().optional(),
+    params: z.object({ wait, settle }).strict().optional(),
     result: list,
   },
   'service.stop_all': {
@@ -399,7 +421,7 @@ export const methods = {
   },
   'group.start': {
     summary: "Start a group's services.",
-    params: z.object({ name, wait }).strict(),
+    params: z.object({ name, wait, settle }).strict(),
     result: list,
   },
   'group.stop': {
@@ -409,7 +431,7 @@ export const methods = {
   },
   'group.restart': {
     summary: "Restart a group's services.",
-    params: z.object({ name, wait }).strict(),
+    params: z.object({ name, wait, settle }).strict(),
     result: list,
   },
   'job.list': {

@@ -16,7 +16,7 @@ test('the OpenRPC document lists every method of the table with its params and r
   const start = doc.methods.find((m) => m.name === 'service.start');
   assert.deepEqual(
     start?.params.map((p) => p.name),
-    ['names', 'wait'],
+    ['names', 'wait', 'settle'],
   );
   assert.deepEqual(JSON.parse(JSON.stringify(doc)), doc);
 });

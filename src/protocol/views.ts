@@ -29,6 +29,7 @@ export function serviceView(s: ServiceStatus): ServiceView {
     class: s.class,
     critical: s.critical,
     command: s.command,
+    cwd: s.cwd,
     health: s.health,
   };
 }

@@ -79,9 +79,14 @@ export class ServiceBuilder {
     return structuredClone(this.#def);
   }
 
-  /** Adds the service to the daemon and starts it; bad fields are refused, naming the field. */
+  /**
+   * Adds the service to the daemon and starts it; bad fields are refused, naming the field.
+   * Without dir() it runs in the script's folder, as `tend add` does (a remote tend's own).
+   */
   async register(): Promise<this> {
-    await (await this.#connected()).service.add({ services: { [this.name]: this.#def } });
+    const client = await this.#connected();
+    const here = client.source === '--host' ? {} : { cwd: process.cwd() };
+    await client.service.add({ services: { [this.name]: { ...here, ...this.#def } } });
     return this;
   }
 

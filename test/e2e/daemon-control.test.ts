@@ -150,15 +150,22 @@ test('an unreachable daemon says where it looked and how to start one', async (t
   const r = await tend(e, ['ls']);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /no tend is running at .*home\/tend\.sock/);
-  assert.match(r.stderr, /hint: start one with "tend daemon"/);
+  assert.match(r.stderr, /hint: start one with "tend daemon -d"/);
 });
 
-test('tend daemon -d detaches, writes a PID file with the start time, and stops on shutdown', async (t) => {
+test('tend daemon -d detaches, writes a PID file (the PID alone, its start time beside it), and stops on shutdown', async (t) => {
   const e = testEnv(t);
   const r = await tend(e, ['daemon', '-d']);
   assert.equal(r.code, 0, r.stderr);
   const { readFileSync } = await import('node:fs');
-  const [pid, startTicks] = readFileSync(path.join(e.home, 'tend.pid'), 'utf8').trim().split(' ').map(Number);
+  // `kill $(cat tend.pid)` signals tend and nothing else
+  const text = readFileSync(path.join(e.home, 'tend.pid'), 'utf8');
+  assert.match(text, /^\d+\n$/);
+  const pid = Number(text);
+  const info = JSON.parse(readFileSync(path.join(e.home, 'tend.pid.json'), 'utf8'));
+  assert.equal(info.pid, pid);
+  assert.equal(info.socket, path.join(e.home, 'tend.sock'));
+  const startTicks = info.start_ticks;
   assert.match(r.stdout, new RegExp(`tend daemon running \\(pid ${pid}\\)`));
   assert.ok(pid && isAlive(pid));
   const { readStat } = await import('../../src/process/proc.ts');

@@ -207,7 +207,16 @@ test('the TUI (tend alone on a terminal) reconnects by itself after tend system 
   assert.equal((await tend(e, ['shutdown'])).code, 0);
   await seen(term, 'the connection lost', (r) => /connection to .*tend\.sock lost/.test(r[0] ?? ''));
   await startDaemon(t, e, ['tend.toml']);
-  await seen(term, 'reconnected to the new tend', (r) => /reconnected to/.test(r[0] ?? '') && showsThree(r));
+  // beta was stopped by a user: the new tend keeps it stopped (docs/first-hour.md)
+  await seen(
+    term,
+    'reconnected to the new tend',
+    (r) =>
+      /reconnected to/.test(r[0] ?? '') &&
+      stateOf(r, 'alpha') === 'running' &&
+      stateOf(r, 'gamma') === 'running' &&
+      stateOf(r, 'beta') === 'inactive',
+  );
 });
 
 /** The files `node ENTRY ls` loads, recorded by a module load hook. */

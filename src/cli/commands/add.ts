@@ -1,7 +1,9 @@
 /**
  * `tend add NAME [flags] -- CMD ARGS…` or `tend add -f FILE`. A file is validated here first,
  * so its errors carry file:line:col; relative paths in it are made absolute against its folder
- * before the definitions travel to tend.
+ * before the definitions travel to tend. Where a service runs is decided here, where the user
+ * stands: the caller's folder for flags, the file's folder for a file (as a config's `cwd`
+ * defaults to its folder), saved absolute so a restart of tend changes nothing.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +11,8 @@ import { parseServicesFragment, readDefinitions } from '../../config/index.ts';
 import { TendError } from '../../core/errors.ts';
 import type { Cli } from '../context.ts';
 import { stateColors } from '../output/color.ts';
+import { reportOutcome, settleMs } from '../output/outcome.ts';
+import { printStatesOnTimeout } from '../output/timeout-states.ts';
 
 export interface AddOptions {
   file?: string;
@@ -24,6 +28,8 @@ export interface AddOptions {
   critical?: boolean;
   user?: string;
   start: boolean;
+  wait: boolean;
+  timeout: string;
 }
 
 export async function run(
@@ -32,24 +38,36 @@ export async function run(
   command: string[],
   opts: AddOptions,
 ): Promise<number> {
-  const { services, relocate } = opts.file
+  const { services, relocate, dir } = opts.file
     ? await fromFile(opts.file)
-    : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e };
+    : { services: fromFlags(name, command, opts), relocate: (e: unknown) => e, dir: process.cwd() };
   const client = await cli.client();
+  // a remote tend has no such folder: there the service runs where that tend says
+  if (cli.local) for (const def of Object.values(services)) def.cwd ??= dir;
+  const wait = opts.wait && opts.start ? Math.round(Number(opts.timeout) * 1000) : undefined;
+  const settle = wait ? settleMs : undefined;
+  const since = cli.local ? Date.now() : null;
+  const timeoutMs = (wait ?? 0) + settleMs + 10_000;
+  const names = Object.keys(services);
   // how the file fits with what already runs is checked by tend; its answer is told at file:line:col
-  const result = await client.service.add({ services, start: opts.start }).catch((e: unknown) => {
+  const result = await printStatesOnTimeout(client, names, () =>
+    client.service.add({ services, start: opts.start, wait, settle }, { timeoutMs }),
+  ).catch((e: unknown) => {
     throw relocate(e);
   });
+  const added = new Set(result.map((s) => s.name));
+  if (wait) return reportOutcome(cli, client, result, { since, added });
   if (cli.json) cli.printJson(result);
   else
     for (const s of result)
-      cli.print(`added ${s.name} ${cli.paint(stateColors[s.state] ?? 'gray', s.state)}`);
+      cli.print(`added ${s.name} ${cli.paint(stateColors[s.state] ?? 'gray', s.state)} in ${s.cwd ?? '-'}`);
   return 0;
 }
 
 async function fromFile(file: string): Promise<{
   services: Record<string, Record<string, unknown>>;
   relocate: (e: unknown) => unknown;
+  dir: string;
 }> {
   const abs = path.resolve(file);
   const text = readFileSync(abs, 'utf8');
@@ -62,7 +80,7 @@ async function fromFile(file: string): Promise<{
     if (typeof def.env_file === 'string') def.env_file = path.resolve(dir, def.env_file);
     if (Array.isArray(def.env_file)) def.env_file = def.env_file.map((f) => path.resolve(dir, String(f)));
   }
-  return { services: defs, relocate };
+  return { services: defs, relocate, dir };
 }
 
 function fromFlags(

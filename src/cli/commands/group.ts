@@ -1,6 +1,7 @@
 /** `tend group ls | start | stop | restart NAME`: the config's `[groups.NAME]` as one unit. */
 import type { Cli } from '../context.ts';
 import { stateColors } from '../output/color.ts';
+import { reportOutcome, settleMs } from '../output/outcome.ts';
 import { renderTable } from '../output/table.ts';
 
 export async function ls(cli: Cli): Promise<number> {
@@ -18,13 +19,21 @@ export async function ls(cli: Cli): Promise<number> {
   return 0;
 }
 
+/** As tend start|stop|restart: a start or restart waits for each member's outcome and reports it. */
 export function verb(v: 'start' | 'stop' | 'restart') {
   return async (cli: Cli, name: string, opts: { wait: boolean; timeout: string }): Promise<number> => {
     const client = await cli.client();
     const wait = opts.wait ? Math.round(Number(opts.timeout) * 1000) : undefined;
-    const result = await client.group[v]({ name, wait }, { timeoutMs: (wait ?? 0) + 10_000 });
+    const settle = wait && v !== 'stop' ? settleMs : undefined;
+    const since = cli.local ? Date.now() : null;
+    const timeoutMs = (wait ?? 0) + settleMs + 10_000;
+    const result =
+      v === 'stop'
+        ? await client.group.stop({ name, wait }, { timeoutMs })
+        : await client.group[v]({ name, wait, settle }, { timeoutMs });
+    if (settle) return reportOutcome(cli, client, result, { since });
     if (cli.json) cli.printJson(result);
     else for (const s of result) cli.print(`${s.name} ${cli.paint(stateColors[s.state] ?? 'gray', s.state)}`);
-    return v !== 'stop' && wait && result.some((s) => s.state === 'failed') ? 1 : 0;
+    return 0;
   };
 }

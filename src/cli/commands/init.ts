@@ -17,12 +17,12 @@
 import path from 'node:path';
 import { findConfig } from '../../config/index.ts';
 import { TendError } from '../../core/errors.ts';
+import { assertTypeStripping } from '../../core/node-support.ts';
 import { daemonHomeDir, layout } from '../../daemon/home.ts';
 import { startRuntime } from '../../daemon/runtime.ts';
 import { becomeSubreaper } from '../../native/libc.ts';
 import { listPids, readStat } from '../../process/proc.ts';
 import { reaper } from '../../process/reaper.ts';
-import { runScript } from '../../script/runner.ts';
 import type { Cli } from '../context.ts';
 import { currentExecOnExit, guardAgainstFatalErrors, setExecOnExit, setGuarded } from '../exit-policy.ts';
 import { execForLongRun } from '../long-running.ts';
@@ -52,8 +52,11 @@ export async function run(
   const graceMs = seconds('--grace', opts.grace) * 1000;
   const exitGuard = opts.exitGuard === undefined ? null : integer('--exit-guard', opts.exitGuard);
   if (configArg !== undefined && isScript(configArg)) {
-    // the script is the supervision logic (tend run), with init's duties around it
+    // the script is the supervision logic (tend run), with init's duties around it; its
+    // runner is loaded only then: it needs a Node with module hooks, a config does not
+    assertTypeStripping(`tend init ${configArg}`);
     execForLongRun({ heap: true });
+    const { runScript } = await import('../../script/runner.ts');
     await runScript(path.resolve(configArg), scriptArgs, {
       graceMs,
       warn: (m) => cli.err.write(`tend init: ${m}\n`),

@@ -1,33 +1,51 @@
-/** `tend status NAME`: the full record of each selected instance, including why it is in its state. */
-import type { ServiceView } from '../../protocol/methods.ts';
+/**
+ * `tend status NAME`: the full record of each selected instance: why it is in its state, and
+ * what one checks when something is wrong (where it runs, what runs, its restart policy, its
+ * log file). `tend status` with no name lists every service, as `pm2 status` does.
+ */
+import type { ServiceView, SpecView } from '../../protocol/methods.ts';
 import type { Cli } from '../context.ts';
 import { stateColors } from '../output/color.ts';
 import { formatDuration, formatExit } from '../output/format.ts';
 
-export async function run(cli: Cli, name: string): Promise<number> {
+export async function run(cli: Cli, name: string | undefined): Promise<number> {
+  if (name === undefined) return (await import('./ls.ts')).run(cli);
   const client = await cli.client();
   const services = await client.service.status({ name });
   if (cli.json) {
     cli.printJson(services);
     return 0;
   }
+  const specs = new Map(
+    (await client.service.describe({ name }).catch((): SpecView[] => [])).map((s) => [s.name, s]),
+  );
   const now = Date.now();
-  const blocks = services.map((s) =>
-    [
+  const blocks = services.map((s) => {
+    const spec = specs.get(s.base);
+    return [
       cli.paint('bold', s.name),
       `  state:     ${cli.paint(stateColors[s.state] ?? 'gray', s.state)} for ${formatDuration(now - s.since)}`,
-      `  reason:    ${s.reason}`,
+      ...(s.reason !== s.state ? [`  reason:    ${s.reason}`] : []),
       `  command:   ${s.command}`,
+      `  cwd:       ${s.cwd ?? spec?.cwd ?? "tend's own"}`,
+      `  restart:   ${spec ? restartPolicy(spec) : '-'}`,
       `  pid:       ${s.pid ?? '-'}`,
       `  uptime:    ${s.pid === null ? '-' : formatDuration(s.uptime_ms)}`,
       `  restarts:  ${restarts(s, now)}`,
-      `  last exit: ${formatExit(s.last_exit)}`,
+      `  last exit: ${formatExit(s.last_exit, now)}`,
+      `  log:       ${s.log_files?.join(', ') ?? '-'}`,
       `  class:     ${s.class}${s.critical ? ', critical' : ''}`,
       ...(s.log_error ? [`  log file:  ${cli.paint('red', logTrouble(s.log_error, now))}`] : []),
-    ].join('\n'),
-  );
+    ].join('\n');
+  });
   cli.print(blocks.join('\n\n'));
   return 0;
+}
+
+/** `on-failure, at most 10 restarts`: the policy as the definition says it. */
+function restartPolicy(spec: SpecView): string {
+  if (spec.restart === 'never') return 'never';
+  return `${spec.restart}${spec.max_restarts === null ? '' : `, at most ${spec.max_restarts} restarts in the window`}`;
 }
 
 /** "3 (last: exit, 2m ago; exit 2, requested 1)": the count, the last one, and the causes. */

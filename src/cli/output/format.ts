@@ -27,7 +27,12 @@ export function formatBytes(bytes: number): string {
   return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
-export function formatExit(e: { code: number | null; signal: string | null } | null): string {
+/** `code 1` or `SIGTERM`; with `now`, also how long ago (`SIGTERM, 3m ago`). */
+export function formatExit(
+  e: { code: number | null; signal: string | null; at?: number } | null,
+  now?: number,
+): string {
   if (!e) return '-';
-  return e.signal ? e.signal : `code ${e.code}`;
+  const what = e.signal ? e.signal : `code ${e.code}`;
+  return now !== undefined && e.at !== undefined ? `${what}, ${formatDuration(now - e.at)} ago` : what;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ServiceState } from '../../core/lifecycle.ts';
 import { colorEnabled, painter } from './color.ts';
 import { formatBytes, formatDuration, formatExit } from './format.ts';
 import { renderTable } from './table.ts';
@@ -97,4 +98,54 @@ test('tend up lines: padded prefixes, stderr marked, tend lines for spawns, exit
       '',
     ].join('\n'),
   );
+});
+
+test('tend up words: a planned stop is told as one, with its signal and time; no readiness check is simply running', () => {
+  let out = '';
+  const p = new UpPrinter(
+    (t) => {
+      out += t;
+    },
+    painter(false),
+    ['web', 'db'],
+  );
+  const state = (service: string, from: ServiceState, to: ServiceState, reason: string, at: number) =>
+    p.event({ type: 'state', service, from, to, reason, at, pid: null });
+  p.event({ type: 'spawn', service: 'web', pid: 42, at: 0 });
+  state('web', 'starting', 'running', 'running', 1);
+  state('web', 'running', 'stopping', 'stop requested', 1000);
+  p.event({
+    type: 'exit',
+    service: 'web',
+    pid: 42,
+    code: null,
+    signal: 'SIGTERM',
+    at: 1010,
+    uptimeMs: 1009,
+    downtimeMs: null,
+  });
+  state('web', 'stopping', 'stopping', 'stopped by SIGTERM; waiting for the rest of the group', 1010);
+  state('web', 'stopping', 'inactive', 'stopped as requested', 1012);
+  // a signal nobody asked tend for is still told as a kill
+  p.event({
+    type: 'exit',
+    service: 'db',
+    pid: 43,
+    code: null,
+    signal: 'SIGKILL',
+    at: 2000,
+    uptimeMs: 2000,
+    downtimeMs: null,
+  });
+  assert.equal(
+    out,
+    [
+      'tend > web started (pid 42)',
+      'tend > web stopping (stop requested)',
+      'tend > web stopped as requested (SIGTERM, after 12ms)',
+      'tend > db was killed by SIGKILL',
+      '',
+    ].join('\n'),
+  );
+  assert.doesNotMatch(out, /no readiness check|web was killed/);
 });

@@ -4,6 +4,7 @@
  * restarts and failures marked as tend's.
  */
 import type { SupervisorEvent } from '../../core/events.ts';
+import { formatMs } from '../../core/lifecycle.ts';
 import { instanceNames } from '../../core/names.ts';
 import type { ServiceSpec } from '../../core/service-spec.ts';
 import type { Supervisor } from '../../core/supervisor.ts';
@@ -14,6 +15,8 @@ export class UpPrinter {
   readonly #write: (text: string) => void;
   readonly #paint: Paint;
   readonly #colors = new Map<string, Color>();
+  /** Instances being stopped, since when, and how their process ended: a planned stop is told as one. */
+  readonly #stopping = new Map<string, { since: number; end: string | null }>();
   #width: number;
 
   constructor(write: (text: string) => void, paint: Paint, names: readonly string[] = []) {
@@ -63,23 +66,38 @@ export class UpPrinter {
     switch (e.type) {
       case 'spawn':
         return `${e.service} started (pid ${e.pid})`;
-      case 'exit':
+      case 'exit': {
+        const end = e.signal ? `${e.signal}` : `exit code ${e.code}`;
+        const stop = this.#stopping.get(e.service);
+        // the end of a stop is told once the stop is complete, as a stop
+        if (stop) {
+          stop.end = end;
+          return null;
+        }
         return e.signal
           ? `${e.service} was killed by ${e.signal}`
           : `${e.service} exited with code ${e.code}`;
+      }
       case 'state':
+        if (e.to === 'stopping' && e.from !== 'stopping')
+          this.#stopping.set(e.service, { since: e.at, end: null });
+        if (e.to !== 'stopping') {
+          const stop = this.#stopping.get(e.service);
+          this.#stopping.delete(e.service);
+          if (stop && e.to === 'inactive') return `${e.service} ${stoppedWords(e.reason, stop, e.at)}`;
+        }
         if (e.to === 'backoff' || e.to === 'failed' || e.to === 'blocked') {
           // the exit was told by its own event: an exit's reason is told from what follows it
           const afterExit = /^(exited with code|killed by|stopped)\b/.test(e.reason);
           const tail = (afterExit && e.reason.split('; ').slice(1).join('; ')) || e.reason;
           return e.to === 'failed' ? `${e.service} failed: ${tail}` : `${e.service} ${tail}`;
         }
-        if (e.to === 'running' && e.from === 'starting' && e.reason !== 'ready: no readiness check') {
+        // a service with no readiness check is simply running: its start line said so
+        if (e.to === 'running' && e.from === 'starting' && e.reason !== 'running') {
           return `${e.service} is ${e.reason}`;
         }
         if (e.to === 'stopping' && e.from !== 'stopping') return `${e.service} stopping (${e.reason})`;
         if (e.to === 'stopping' && e.reason.startsWith('stop_timeout')) return `${e.service}: ${e.reason}`;
-        if (e.to === 'inactive' && e.from === 'stopping') return `${e.service} stopped`;
         return null;
       case 'health':
         return e.ok
@@ -110,4 +128,11 @@ export class UpPrinter {
       `${this.#prefix('tend', 'gray', '>')}${bad ? this.#paint('red', text) : this.#paint('dim', text)}\n`,
     );
   }
+}
+
+/** `stopped as requested (SIGTERM, after 12ms)`, or the reason of a stop that was not a user's. */
+function stoppedWords(reason: string, stop: { since: number; end: string | null }, at: number): string {
+  const how = [stop.end, `after ${formatMs(at - stop.since)}`].filter(Boolean).join(', ');
+  if (reason === 'stopped as requested') return `stopped as requested (${how})`;
+  return `${reason.startsWith('stopped') ? reason : `stopped: ${reason}`} (${how})`;
 }
