@@ -159,7 +159,8 @@ export class HttpApi {
    * against the address), 429 once an address has failed too often.
    */
   #access(req: http.IncomingMessage): Access {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // a request handed over by a fetch adapter (the Hono embedding) has no socket at all
+    const address = (req.socket as typeof req.socket | null)?.remoteAddress ?? 'unknown';
     const from = `http ${address}`;
     if (!this.#opts.auth) return { scope: 'admin', who: 'anyone (auth = "none")', from };
     const blockedS = this.#limiter.blockedFor(address);

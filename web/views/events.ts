@@ -28,7 +28,8 @@ function What({ e }: { e: EventView }) {
     case 'log-error':
       return html`log file could not be written: ${String(f.error ?? '')}`;
     default:
-      return html`${e.type}`;
+      // history entries of other kinds (an action, an added service) carry their own line
+      return html`${typeof f.what === 'string' ? f.what : e.type}`;
   }
 }
 

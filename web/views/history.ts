@@ -29,13 +29,18 @@ export function useHistory(services: readonly string[] | null, type: string | nu
   useEffect(() => {
     if (supported === false) return;
     let current = true;
-    const params = { ...(services ? { services } : {}), ...(type ? { types: [type] } : {}), limit: 500 };
-    api.rpc<{ events: EventView[] } | EventView[]>('history.query', params).then(
+    // history.query's names and kinds; 'exit' and 'state' are kinds of its own
+    const params = {
+      ...(services ? { names: services } : {}),
+      ...(type ? { kinds: [type] } : {}),
+      limit: 500,
+    };
+    api.rpc<{ entries: HistoryEntry[] }>('history.query', params).then(
       (r) => {
         supported = true;
-        const events = Array.isArray(r) ? r : r.events;
+        const events = r.entries.map(asEvent);
         if (current)
-          setHistory({ events: [...events].sort((a, b) => a.at - b.at), note: "From tend's event history." });
+          setHistory({ events: events.sort((a, b) => a.at - b.at), note: "From tend's event history." });
       },
       (e: unknown) => {
         if (e instanceof ApiError && e.code === 'METHOD_NOT_FOUND') supported = false;
@@ -51,4 +56,25 @@ export function useHistory(services: readonly string[] | null, type: string | nu
     };
   }, [key]);
   return history;
+}
+
+/** One entry of tend's history, as history.query gives it. */
+interface HistoryEntry {
+  readonly at: number;
+  readonly service: string | null;
+  readonly kind: string;
+  readonly what: string;
+  readonly detail: Record<string, unknown>;
+  readonly who: string | null;
+}
+
+/** An entry in the shape of a live event, so one view shows both; `what` is its own line. */
+function asEvent(h: HistoryEntry): EventView {
+  return {
+    ...h.detail,
+    type: h.kind,
+    service: h.service ?? '',
+    at: h.at,
+    what: h.who ? `${h.what} (${h.who})` : h.what,
+  } as EventView;
 }
