@@ -45,10 +45,18 @@ const analysis = () => (existsSync(gapsFile) ? readFileSync(gapsFile, 'utf8') : 
 
 // --render FILE.json: the table of an earlier run again (after editing gaps.md), no measuring
 if (values.render) {
-  const table = markdown(JSON.parse(readFileSync(values.render, 'utf8')) as RunResult, analysis());
-  if (values.results) writeFileSync(values.results, table);
+  const earlier = JSON.parse(readFileSync(values.render, 'utf8')) as RunResult;
+  const table = markdown(earlier, analysis());
+  if (values.results) publish(values.results, earlier, table);
   console.log(table);
   process.exit(0);
+}
+
+/** The table and the raw figures it was made from, side by side, and the growth as a plot. */
+function publish(results: string, run: RunResult, table: string): void {
+  writeFileSync(results, table);
+  writeFileSync(`${results.replace(/\.md$/, '')}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(path.join(path.dirname(results), 'scale.svg'), scalePlot(run));
 }
 
 const defaults: BenchOptions = values.quick
@@ -206,12 +214,6 @@ const stem = path.join(values.out, run.date.replaceAll(':', '-').slice(0, 19));
 writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
 const table = markdown(run, analysis());
 writeFileSync(`${stem}.md`, table);
-if (values.results) {
-  // the table and the raw figures it was made from, side by side, and the growth as a plot
-  writeFileSync(values.results, table);
-  const base = values.results.replace(/\.md$/, '');
-  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
-  writeFileSync(path.join(path.dirname(values.results), 'scale.svg'), scalePlot(run));
-}
+if (values.results) publish(values.results, run, table);
 console.log(table);
 console.error(`results: ${stem}.json`);

@@ -95,9 +95,8 @@ function asciiOnly(dir: string): void {
     if (!entry.endsWith('.js')) continue;
     const file = path.join(dir, entry);
     const text = readFileSync(file, 'utf8');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is what is replaced
     const ascii = text.replace(
-      /[^\u0000-\u007f]/g,
+      /[\u0080-\uffff]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );
     if (ascii !== text) writeFileSync(file, ascii);
