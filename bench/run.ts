@@ -100,9 +100,15 @@ for (const p of requested) {
 
 // tend is measured as users run it, the built CLI: built now, so it is this checkout's code
 // and never a dist/ left over from an earlier build
-const built = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'build.ts')], {
-  stdio: 'inherit',
-});
+// into a folder of this run's own (inside the project, so koffi resolves from node_modules)
+const buildDir = path.join(import.meta.dirname, '..', '.bench-build', String(process.pid));
+process.env.TEND_BENCH_BIN = path.join(buildDir, 'tend.js');
+const built = spawnSync(
+  process.execPath,
+  [path.join(import.meta.dirname, '..', 'scripts', 'build.ts'), '--outdir', buildDir],
+  { stdio: 'inherit' },
+);
+process.on('exit', () => rmSync(buildDir, { recursive: true, force: true }));
 if (built.status !== 0) {
   console.error('the build of dist/ failed; nothing measured');
   process.exit(1);

@@ -9,7 +9,13 @@ import { waitFor } from '../lib/timing.ts';
 import { exec, type PeerFactory, type ServiceDef } from './peer.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'dist/tend.js');
+/**
+ * The built CLI the run measures: the run builds its own copy (TEND_BENCH_BIN), so a test
+ * suite that reads dist/ at the same time never sees it half rebuilt.
+ */
+export function tendBin(): string {
+  return process.env.TEND_BENCH_BIN ?? path.join(root, 'dist/tend.js');
+}
 
 function toml(s: ServiceDef): string {
   return [
@@ -24,6 +30,7 @@ function toml(s: ServiceDef): string {
 }
 
 export const createTend: PeerFactory = (dir) => {
+  const bin = tendBin();
   const home = path.join(dir, 'home');
   const env = { ...process.env, TEND_HOME: home, NO_COLOR: '1', TEND_SOCKET: '' };
   const tend = (...args: string[]) => exec(process.execPath, [bin, ...args], { env });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { firstPage, launchBrowser } from '../../test/browser.ts';
 import { median, now, round, waitFor } from '../lib/timing.ts';
 import { exec } from '../peers/peer.ts';
+import { tendBin } from '../peers/tend.ts';
 import { type Figures, type Scenario, sleepers } from './scenario.ts';
 
 /** Loads and stop-alls measured at each size; the figures are their medians. */
@@ -20,8 +21,6 @@ const trials = 3;
 
 /** The little of the DOM read in the page, typed here as the bench has no DOM library. */
 type InPage = { document: { querySelectorAll(selector: string): { length: number } } };
-
-const bin = path.resolve(import.meta.dirname, '../../dist/tend.js');
 
 interface Served {
   readonly url: string;
@@ -40,6 +39,7 @@ async function serve(dir: string, n: number): Promise<Served> {
     TEND_SOCKET: '',
   };
   delete env.TEND_WEB_DIR;
+  const bin = tendBin();
   const tend = (...args: string[]) => exec(process.execPath, [bin, ...args], { env });
   const daemon: ChildProcess = spawn(process.execPath, [bin, 'daemon', '--http', '127.0.0.1:0'], {
     env,

@@ -5,7 +5,8 @@
  * from one bundled file; everything else, and `ls` with anything the fast path does not
  * know, goes to program.ts.
  */
-import { enableCompileCache } from 'node:module';
+// a namespace: Node 20 lacks enableCompileCache, and tend must still start there to refuse it
+import * as nodeModule from 'node:module';
 import { parseFast } from './fast-args.ts';
 
 // `tend ls | head -1`: the reader has gone, so the rest of the output is not wanted; ending
@@ -27,7 +28,7 @@ void (options ? loadFastPath().then((fast) => fast.runFast(options)) : startProg
  */
 function startProgram(): Promise<void> {
   try {
-    enableCompileCache?.();
+    nodeModule.enableCompileCache?.();
   } catch {
     // a read-only temp folder: compiled afresh, as without the cache
   }

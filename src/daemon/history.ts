@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { TendError } from '../core/errors.ts';
 import type { SupervisorEvent } from '../core/events.ts';
 import { parseDuration } from '../core/units.ts';
@@ -62,7 +62,10 @@ export class History {
   constructor(stateDir: string, retention: HistoryRetention = defaultRetention) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.#retention = retention;
-    this.#db = new DatabaseSync(path.join(stateDir, 'history.db'));
+    // loaded when a history opens: an older Node, which has no node:sqlite, must still get as
+    // far as saying which Node tend needs
+    const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite');
+    this.#db = new Database(path.join(stateDir, 'history.db'));
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
