@@ -11,17 +11,12 @@ import type { RunResult } from '../bench/lib/report.ts';
 import { root } from './cli.ts';
 import { tempDir } from './helpers.ts';
 
-// a whole (quick) run of every scenario: longer than the suite's default limit on a loaded machine
-test('npm run bench --quick measures every scenario for tend and writes the JSON and the table', {
-  timeout: 600_000,
-}, async (t) => {
-  const out = tempDir(t);
-  const table = path.join(out, 'RESULTS.md');
-  const child = spawn(
-    process.execPath,
-    ['bench/run.ts', '--quick', '--peers', 'none', '--out', out, '--results', table],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** Runs bench/run.ts with `args` to its end; fails with everything it printed unless it ends 0. */
+async function runBench(args: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, ['bench/run.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout.on('data', (d) => {
     log += d;
@@ -29,8 +24,15 @@ test('npm run bench --quick measures every scenario for tend and writes the JSON
   child.stderr.on('data', (d) => {
     log += d;
   });
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  assert.equal(code, 0, log);
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, log);
+}
+// a whole (quick) run of every scenario: longer than the suite's default limit on a loaded machine
+test('npm run bench --quick measures every scenario for tend and writes the JSON and the table', {
+  timeout: 600_000,
+}, async (t) => {
+  const out = tempDir(t);
+  const table = path.join(out, 'RESULTS.md');
+  await runBench(['--quick', '--peers', 'none', '--out', out, '--results', table]);
 
   const json = readdirSync(out).find((f) => f.endsWith('.json'));
   assert.ok(json, 'a results file');
@@ -76,31 +78,18 @@ test('the runit and s6 peers measure what they can (bring-up, restart, logs, sta
     return;
   }
   const out = tempDir(t);
-  const child = spawn(
-    process.execPath,
-    [
-      'bench/run.ts',
-      'bringup',
-      'restart',
-      'logs',
-      'cli',
-      'stopall',
-      '--quick',
-      '--peers',
-      'runit,s6',
-      '--out',
-      out,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stdout.on('data', (d) => {
-    log += d;
-  });
-  child.stderr.on('data', (d) => {
-    log += d;
-  });
-  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0, log);
+  await runBench([
+    'bringup',
+    'restart',
+    'logs',
+    'cli',
+    'stopall',
+    '--quick',
+    '--peers',
+    'runit,s6',
+    '--out',
+    out,
+  ]);
   const json = readdirSync(out).find((f) => f.endsWith('.json'));
   const run = JSON.parse(readFileSync(path.join(out, json ?? ''), 'utf8')) as RunResult;
   for (const peer of ['runit', 's6']) {

@@ -3,6 +3,7 @@
  * that verb runs, so a verb pays for what it uses and not for the kernel.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
+import { importFormats } from '../compat/import/importer.ts';
 import { clientScriptRequest } from './client-script-request.ts';
 import { type Cli, type GlobalOptions, makeCli, reportError } from './context.ts';
 import { execOnExit, noteExitError, takeExecOnExit } from './exit-policy.ts';
@@ -439,16 +440,7 @@ program
     'turn a PM2, Procfile, process-compose, supervisord, provisr or zinit config into a tend config',
   )
   .argument('<files...>', 'the files to import (their format is detected from the name and content)')
-  .addOption(
-    new Option('--from <format>', 'the format, when it cannot be detected').choices([
-      'pm2',
-      'procfile',
-      'process-compose',
-      'supervisord',
-      'provisr',
-      'zinit',
-    ]),
-  )
+  .addOption(new Option('--from <format>', 'the format, when it cannot be detected').choices(importFormats))
   .option('-o, --output <file>', 'where to write the tend config ("-": stdout)', undefined)
   .addOption(
     new Option('--format <format>', 'the output format (default: from the output name)').choices([

@@ -7,6 +7,7 @@ import type { ResultOf } from '../../src/protocol/methods.ts';
 export type {
   CronView,
   EventView,
+  HistoryEntryView,
   JobView,
   LogLineView,
   ServiceView,

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../lib/api.ts';
 import { useApp } from '../lib/context.ts';
-import type { EventView } from '../lib/types.ts';
+import type { EventView, HistoryEntryView } from '../lib/types.ts';
 
 let supported: boolean | null = null;
 
@@ -35,7 +35,7 @@ export function useHistory(services: readonly string[] | null, type: string | nu
       ...(type ? { kinds: [type] } : {}),
       limit: 500,
     };
-    api.rpc<{ entries: HistoryEntry[] }>('history.query', params).then(
+    api.rpc<{ entries: HistoryEntryView[] }>('history.query', params).then(
       (r) => {
         supported = true;
         const events = r.entries.map(asEvent);
@@ -58,18 +58,8 @@ export function useHistory(services: readonly string[] | null, type: string | nu
   return history;
 }
 
-/** One entry of tend's history, as history.query gives it. */
-interface HistoryEntry {
-  readonly at: number;
-  readonly service: string | null;
-  readonly kind: string;
-  readonly what: string;
-  readonly detail: Record<string, unknown>;
-  readonly who: string | null;
-}
-
 /** An entry in the shape of a live event, so one view shows both; `what` is its own line. */
-function asEvent(h: HistoryEntry): EventView {
+function asEvent(h: HistoryEntryView): EventView {
   return {
     ...h.detail,
     type: h.kind,
