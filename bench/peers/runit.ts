@@ -19,6 +19,7 @@ export const createRunit: PeerFactory = (dir) => {
   return {
     name: 'runit',
     // Debian's runit has no --version; the package says which
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
     version: () => exec('dpkg-query', ['-W', '-f', '${Version}', 'runit'], { allowFail: true }).trim(),
     statusCommand: ['sh', ['-c', `sv status ${scanDir}/*`], process.env],
     async startDaemon() {

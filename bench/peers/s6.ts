@@ -20,6 +20,7 @@ export const createS6: PeerFactory = (dir) => {
   let scanner: ChildProcess | null = null;
   return {
     name: 's6',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
     version: () => exec('dpkg-query', ['-W', '-f', '${Version}', 's6'], { allowFail: true }).trim(),
     statusCommand: ['sh', ['-c', `for s in ${scanDir}/*; do s6-svstat "$s"; done`], process.env],
     async startDaemon() {

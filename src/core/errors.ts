@@ -175,6 +175,21 @@ export const errors = {
     exit: 1,
     hint: () => 'run the tend that wrote it (named in the message), or move the file away',
   },
+  TEND_STATE_UNSAVED: {
+    message: (d) =>
+      `could not save ${String(d.file)} (${String(d.why)}); what it holds is kept in memory and the save is tried again`,
+    rpc: -32056,
+    http: 500,
+    exit: 1,
+    hint: () => 'free disk space or file descriptors; tend saves the file by itself once it can',
+  },
+  TEND_STATE_SAVED: {
+    message: (d) => `${String(d.file)} is saved again`,
+    rpc: -32057,
+    http: 200,
+    exit: 1,
+    hint: () => 'nothing to do',
+  },
   TEND_PID_REUSED: {
     message: (d) =>
       `service ${q(d.name)}: pid ${String(d.pid)} from the saved state now belongs to another process (its start time differs); not adopted`,

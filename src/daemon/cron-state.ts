@@ -6,14 +6,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writePrivateFile } from '../process/write-private.ts';
+import { type StateReport, StateSaver } from './state-saver.ts';
 
 export class CronState {
   readonly #file: string;
   #times: Record<string, number> | null = null;
   #pending: NodeJS.Timeout | null = null;
+  readonly #saver: StateSaver;
 
-  constructor(stateDir: string) {
+  constructor(stateDir: string, report?: StateReport) {
     this.#file = path.join(stateDir, 'cron.json');
+    this.#saver = new StateSaver(
+      this.#file,
+      () => writePrivateFile(this.#file, JSON.stringify(this.#times)),
+      report,
+    );
   }
 
   load(): Record<string, number> {
@@ -34,6 +41,6 @@ export class CronState {
 
   #save(): void {
     this.#pending = null;
-    writePrivateFile(this.#file, JSON.stringify(this.#times));
+    this.#saver.save();
   }
 }

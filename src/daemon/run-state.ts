@@ -10,6 +10,7 @@ import type { LastExit } from '../core/service-runner.ts';
 import { readStat } from '../process/proc.ts';
 import { writePrivateFile } from '../process/write-private.ts';
 import { checkStateFormat, formatFields } from './state-format.ts';
+import { type StateReport, StateSaver } from './state-saver.ts';
 
 export interface RunRecord {
   /** 0 for an instance with no process at a hot restart: only its counters carry over. */
@@ -38,9 +39,11 @@ export class RunState {
   #records: Record<string, RunRecord> = {};
   #scheduled = false;
   readonly #unresolved = new Set<string>();
+  readonly #saver: StateSaver;
 
-  constructor(stateDir: string) {
+  constructor(stateDir: string, report?: StateReport) {
     this.file = path.join(stateDir, 'run.json');
+    this.#saver = new StateSaver(this.file, () => this.#write(), report);
   }
 
   /** The records a previous tend left; an unreadable file counts as none, another format is refused. */
@@ -73,13 +76,18 @@ export class RunState {
       if (r) this.#records[name] = { ...r, startTicks: readStat(r.pid)?.startTicks ?? 0 };
     }
     this.#unresolved.clear();
+    this.#saver.save();
+  }
+
+  #write(): void {
     writePrivateFile(this.file, JSON.stringify({ ...formatFields(), services: this.#records }));
   }
 
-  /** Every record at once, written now (before tend re-executes itself). */
+  /** Every record at once, written now (before tend re-executes itself); a failure throws. */
   replace(records: Record<string, RunRecord>): void {
     this.#records = { ...records };
-    this.flush();
+    this.#unresolved.clear();
+    this.#write();
   }
 
   /**

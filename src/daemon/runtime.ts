@@ -114,7 +114,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let groups: Readonly<Record<string, readonly string[]>> = config?.groups ?? {};
 
   // services a killed tend left running are adopted, never started twice
-  const runState = new RunState(home.stateDir);
+  const runState = new RunState(home.stateDir, options.warn);
   const orphans = runState.load();
   for (const [name, r] of orphans) {
     if (r.pid === 0 || isAdoptable(r.pid, r.startTicks)) continue;
@@ -229,7 +229,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     emit: (e) => sup.events.emit(e),
     log: (l) => sup.logs.emit(l),
   });
-  const cronState = new CronState(home.stateDir);
+  const cronState = new CronState(home.stateDir, options.warn);
   const cron = new CronJobs(jobs, {
     clock: sup.clock,
     emit: (e) => sup.events.emit(e),
@@ -256,7 +256,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (e.type === 'added') logs.configure(e.service, sup.spec(e.service).logs);
   });
   options.attach?.(sup, configured);
-  const store = options.persist ? new ServiceStore(home.stateDir) : null;
+  const store = options.persist ? new ServiceStore(home.stateDir, options.warn) : null;
   const saved = store?.load();
   if (saved?.problem) options.warn?.(saved.problem);
   const savedSpecs = Object.entries(saved?.services ?? {}).map(([name, def]) =>

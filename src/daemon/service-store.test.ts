@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/helpers.ts';
@@ -39,3 +39,30 @@ test('a missing state file is an empty store', (t) => {
 function readFileSyncMode(file: string): number {
   return statSync(file).mode & 0o777;
 }
+
+test('a save that cannot be written is kept, reported once, and written by itself once it can be', async (t) => {
+  const dir = tempDir(t);
+  // a file where the state folder should be: every write fails until it is gone
+  const stateDir = path.join(dir, 'state');
+  writeFileSync(stateDir, 'in the way');
+  const reports: string[] = [];
+  let saved: () => void = () => {};
+  const savedAgain = new Promise<void>((resolve) => {
+    saved = resolve;
+  });
+  const store = new ServiceStore(stateDir, (p) => {
+    reports.push(`${p.code}: ${p.message}`);
+    if (p.code === 'TEND_STATE_SAVED') saved();
+  });
+  assert.doesNotThrow(() => store.set('web', { command: 'node web.js' }));
+  assert.doesNotThrow(() => store.set('db', { command: 'postgres' }));
+  assert.equal(store.get('db')?.command, 'postgres', 'the definition is held in memory');
+  assert.equal(reports.length, 1, 'reported once, not at each save');
+  assert.match(reports[0] ?? '', /^TEND_STATE_UNSAVED: could not save .*services\.json \(EEXIST/);
+  rmSync(stateDir);
+  await savedAgain;
+  assert.deepEqual(new ServiceStore(stateDir).load().services, {
+    web: { command: 'node web.js' },
+    db: { command: 'postgres' },
+  });
+});

@@ -7,6 +7,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import path from 'node:path';
 import { TendError } from '../core/errors.ts';
 import { checkStateFormat, formatFields } from './state-format.ts';
+import { type StateReport, StateSaver } from './state-saver.ts';
 
 export type Definition = Readonly<Record<string, unknown>>;
 
@@ -19,9 +20,12 @@ interface StoreFile {
 export class ServiceStore {
   readonly file: string;
   #services: Record<string, Definition> = {};
+  readonly #saver: StateSaver;
 
-  constructor(stateDir: string) {
+  /** `report`: a save that failed (kept in memory, retried) and the one that succeeds after. */
+  constructor(stateDir: string, report?: StateReport) {
     this.file = path.join(stateDir, 'services.json');
+    this.#saver = new StateSaver(this.file, () => this.#write(), report);
   }
 
   /** Reads the file; a corrupt one is moved aside and the error returned for reporting. */
@@ -72,7 +76,7 @@ export class ServiceStore {
   /** Several definitions in one write (an `add -f` of a hundred services is one fsync). */
   setAll(definitions: Record<string, Definition>): void {
     Object.assign(this.#services, definitions);
-    this.#save();
+    this.#saver.save();
   }
 
   delete(name: string): void {
@@ -84,10 +88,10 @@ export class ServiceStore {
     const present = names.filter((n) => this.has(n));
     if (present.length === 0) return;
     for (const n of present) delete this.#services[n];
-    this.#save();
+    this.#saver.save();
   }
 
-  #save(): void {
+  #write(): void {
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const data: StoreFile = { ...formatFields(), services: this.#services };

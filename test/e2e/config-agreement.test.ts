@@ -15,7 +15,7 @@ import { layout } from '../../src/daemon/home.ts';
 import { startRuntime } from '../../src/daemon/runtime.ts';
 import { spawnTend, tend, testEnv } from '../cli.ts';
 import { FakeDriver } from '../fake-driver.ts';
-import { memoryTempDir, tempDir, waitFor } from '../helpers.ts';
+import { memoryTempDir, waitFor } from '../helpers.ts';
 
 interface Service {
   name: string;

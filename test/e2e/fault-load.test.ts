@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { connect } from '../../src/client/client.ts';
 import { daemonWithConfig, tendJson, testEnv } from '../cli.ts';
-import { isAlive } from '../helpers.ts';
+import { isAlive, waitFor } from '../helpers.ts';
 
 /** The soft and hard limits of open files of a process, from /proc. */
 function fileLimits(pid: number): { soft: string; hard: string } {
@@ -62,6 +63,16 @@ test('out of file descriptors (ulimit -n lowered on a running tend): each new se
     3,
     'each failure is in the history',
   );
+  // the definitions reach services.json, at once or by the retry of a save that had no fd
+  const saved = path.join(e.home, 'state', 'services.json');
+  await waitFor('a, b and c saved', () => {
+    try {
+      const file = JSON.parse(readFileSync(saved, 'utf8')) as { services: Record<string, unknown> };
+      return names.every((n) => n in file.services);
+    } catch {
+      return false;
+    }
+  });
 });
 
 test('20 clients calling at once while 30 services crash-loop: every call answered, latency reported', async (t) => {
