@@ -25,6 +25,8 @@ export interface HttpSettings {
   readonly compatBasePath: string;
   /** Browser origins, besides the API's own, whose requests are answered (CORS). */
   readonly allowedOrigins: readonly string[];
+  /** "loopback": /metrics answers a local scraper without a token. */
+  readonly metrics: 'token' | 'loopback';
 }
 
 export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings {
@@ -37,6 +39,7 @@ export function httpSettingsOf(http: HttpConfig, baseDir: string): HttpSettings 
     compat: http.compat ?? [],
     compatBasePath: http.compat_base_path ?? '/api',
     allowedOrigins: http.allowed_origins ?? [],
+    metrics: http.metrics ?? 'token',
     tls: !tls
       ? null
       : tls.auto_generate

@@ -526,6 +526,12 @@ export const httpSchema = z
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'expected a path such as "/api" or "/provisr/api"' })
       .optional()
       .describe('where the compat routes live, as provisr\'s [server] base_path ("/api")'),
+    metrics: z
+      .enum(['token', 'loopback'])
+      .optional()
+      .describe(
+        'who reads /metrics: "token" (default), any token, a read one made for the scraper included; "loopback": also a scraper on the same machine (127.0.0.1, ::1) without one',
+      ),
     allowed_origins: z
       .array(webOrigin)
       .max(100)

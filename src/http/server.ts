@@ -38,6 +38,8 @@ export interface HttpApiOptions {
   readonly provisrBasePath?: string | null;
   /** Browser origins besides the API's own whose requests are answered. */
   readonly allowedOrigins?: readonly string[];
+  /** /metrics without a token for a client on this machine (a local Prometheus or agent). */
+  readonly metricsOnLoopback?: boolean;
   /** The web page's files, served without the token (the page asks for it). */
   readonly page?: PageFiles | null;
   /** The page's reads beyond the protocol (definitions, stats samples). */
@@ -163,6 +165,12 @@ export class HttpApi {
     const address = (req.socket as typeof req.socket | null)?.remoteAddress ?? 'unknown';
     const from = `http ${address}`;
     if (!this.#opts.auth) return { scope: 'admin', who: 'anyone (auth = "none")', from };
+    if (
+      this.#opts.metricsOnLoopback &&
+      isLoopbackAddress(address) &&
+      (req.url ?? '').split('?')[0] === '/metrics'
+    )
+      return { scope: 'read', who: 'a scraper on loopback (metrics = "loopback")', from };
     const blockedS = this.#limiter.blockedFor(address);
     if (blockedS > 0) throw new TendError('TEND_AUTH_RATE_LIMITED', { address, retryS: blockedS });
     const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -197,6 +205,8 @@ export class HttpApi {
           res.setHeader('retry-after', String(e.data.retryS));
         throw e;
       }
+      // the page shows a read token no buttons it may not press
+      res.setHeader('x-tend-scope', access.scope);
       const url = requestUrl(req.url ?? '/');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const method = req.method ?? 'GET';
@@ -445,3 +455,9 @@ function parseJson(text: string): unknown {
 }
 
 class BadJson extends Error {}
+
+/** A peer address on this machine: 127.0.0.0/8, ::1, or IPv4 mapped into IPv6. */
+function isLoopbackAddress(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}

@@ -39,6 +39,7 @@ export async function serveHttp(
       tls,
       provisrBasePath: settings.compat.includes('provisr') ? settings.compatBasePath : null,
       allowedOrigins: settings.allowedOrigins,
+      metricsOnLoopback: settings.metrics === 'loopback',
       page: new PageFiles(pageDir()),
     });
     const url = await api.listen(settings.listen);

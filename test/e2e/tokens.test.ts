@@ -61,6 +61,12 @@ test('a read token lists and follows logs but gets 403 for stop (and a JSON-RPC 
 
   const list = await call(url, viewer.token, 'GET', '/api/services');
   assert.equal(list.status, 200);
+  assert.equal(list.headers.get('x-tend-scope'), 'read', 'the page learns to show no action buttons');
+  // a read token made for a scraper reads /metrics; nobody without one does
+  const scraped = await call(url, viewer.token, 'GET', '/metrics');
+  assert.equal(scraped.status, 200);
+  assert.match(scraped.text, /tend_service_restarts_total/);
+  assert.equal((await fetch(`${url}/metrics`)).status, 401, 'metrics = "token" is the default');
   assert.deepEqual(
     (list.json() as unknown as ServiceView[]).map((s) => s.name),
     ['web'],
@@ -110,10 +116,10 @@ test('a read token lists and follows logs but gets 403 for stop (and a JSON-RPC 
     'service.remove web refused by token ops from http 127.0.0.1',
   ]);
 
-  // the revoked try above was the first failure from this address; nine more, then refusals
+  // /metrics without a token and the revoked try were this address's first two failures; eight more, then refusals
   const statuses: number[] = [];
-  for (let i = 0; i < 10; i++) statuses.push((await call(url, 'tend_wrong', 'GET', '/api/services')).status);
-  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 401, 429]);
+  for (let i = 0; i < 9; i++) statuses.push((await call(url, 'tend_wrong', 'GET', '/api/services')).status);
+  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 429]);
   const limited = await call(url, ops.token, 'GET', '/api/services');
   assert.equal(limited.status, 429, 'a limited address is refused even with a good token');
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
@@ -122,6 +128,25 @@ test('a read token lists and follows logs but gets 403 for stop (and a JSON-RPC 
     d.output(),
     /HTTP GET \/api\/services from 127\.0\.0\.1 refused: the bearer token is wrong \(10 in the last minute\)/,
   );
+});
+
+test('metrics = "loopback": a scraper on the same machine reads /metrics without a token, and nothing else', async (t) => {
+  const e = testEnv(t);
+  const d = await daemonWithConfig(
+    t,
+    e,
+    `${ticking}[server.http]\nlisten = "127.0.0.1:0"\nmetrics = "loopback"\n`,
+  );
+  const url = await waitFor(
+    'the HTTP API to listen',
+    () => /HTTP API on (http:\/\/[^\s"]+)/.exec(d.output())?.[1],
+  );
+  const scraped = await fetch(`${url}/metrics`);
+  assert.equal(scraped.status, 200);
+  assert.equal(scraped.headers.get('x-tend-scope'), 'read');
+  assert.match(await scraped.text(), /tend_service_up\{service="web"\} 1/);
+  assert.equal((await fetch(`${url}/api/services`)).status, 401, 'the API still asks for a token');
+  assert.equal((await fetch(`${url}/metrics/../api/services`)).status, 401);
 });
 
 /** The CLI run as another user, with the test's home. */

@@ -265,5 +265,26 @@ test('the web page, in chromium against a real daemon: login, live table, action
     await assertAccessible(page, 'services, phone width');
   });
 
+  await t.test('a read token shows the table without a single action button', async () => {
+    const viewer = JSON.parse(
+      (await tend(e, ['token', 'add', 'viewer', '--scope', 'read', '--json'])).stdout,
+    ) as {
+      token: string;
+    };
+    const reader = await context.newPage();
+    reader.on('pageerror', (err) => problems.push(err.stack ?? err.message));
+    await reader.goto(url);
+    await reader.getByLabel('API token').fill(viewer.token);
+    await reader.getByRole('button', { name: 'Sign in' }).click();
+    await reader.locator('[role="row"][data-service]').nth(2).waitFor();
+    assert.equal(await reader.getByRole('button', { name: /^(Start|Stop|Restart|Kill) / }).count(), 0);
+    assert.equal(
+      await page.getByRole('button', { name: 'Restart api' }).count(),
+      1,
+      'the admin page keeps its own',
+    );
+    await reader.close();
+  });
+
   assert.deepEqual(problems, [], 'no script error on the page');
 });
