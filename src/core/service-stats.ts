@@ -5,9 +5,12 @@
  */
 import { groupStats } from '../process/proc.ts';
 import type { LastExit } from './service-runner.ts';
+import type { ServiceState } from './states.ts';
 
 export interface ServiceStats {
   readonly name: string;
+  readonly state: ServiceState;
+  readonly pid: number | null;
   readonly pids: readonly number[];
   readonly cpuPercent: number;
   /** CPU time of the current process group (user + system), reset when the service restarts. */
@@ -20,6 +23,7 @@ export interface ServiceStats {
 
 export interface MeasuredInstance {
   readonly name: string;
+  readonly state: ServiceState;
   readonly pgid: number | null;
   readonly pid: number | null;
   readonly startedAt: number | null;
@@ -42,6 +46,8 @@ export class StatsReader {
       if (g) this.#samples.set(i.name, { at: now, cpu });
       return {
         name: i.name,
+        state: i.state,
+        pid: i.pid,
         pids: g?.pids ?? [],
         cpuPercent: g && elapsed > 0 ? Math.round(((cpu - since.cpu) / elapsed) * 1000) / 10 : 0,
         cpuSeconds: cpu,

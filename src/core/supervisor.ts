@@ -654,6 +654,7 @@ export class Supervisor {
     return this.#stats.read(
       this.select(patterns).map((r) => ({
         name: r.name,
+        state: r.state,
         pgid: r.pgid,
         pid: r.pid,
         startedAt: r.startedAt,

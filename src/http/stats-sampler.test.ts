@@ -17,6 +17,8 @@ function manualTimer() {
 
 const stat = (name: string, cpu: number, rss: number): StatsView => ({
   name,
+  state: 'running',
+  pid: 1,
   pids: [1],
   cpu_percent: cpu,
   cpu_seconds: 0,

@@ -152,6 +152,8 @@ export type SpecView = z.infer<typeof specView>;
 
 export const statsView = z.object({
   name: z.string(),
+  state: z.enum(serviceStates).describe('the state when measured (so a table needs no service.list as well)'),
+  pid: z.number().int().nullable(),
   pids: z.array(z.number().int()),
   cpu_percent: z.number(),
   cpu_seconds: z.number().describe('CPU time of the current process group, reset by a restart'),

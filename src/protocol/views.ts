@@ -63,6 +63,8 @@ export function specView(s: ServiceSpec): SpecView {
 export function statsView(s: ServiceStats): StatsView {
   return {
     name: s.name,
+    state: s.state,
+    pid: s.pid,
     pids: [...s.pids],
     cpu_percent: s.cpuPercent,
     cpu_seconds: s.cpuSeconds,

@@ -6,22 +6,17 @@ import { renderTable } from '../output/table.ts';
 
 export async function run(cli: Cli): Promise<number> {
   const client = await cli.client();
-  // both questions at once: one round trip, not two
-  const [services, statsList] = await Promise.all([
-    client.service.list(),
-    cli.json ? Promise.resolve([]) : client.service.stats(),
-  ]);
   if (cli.json) {
-    cli.printJson(services);
+    cli.printJson(await client.service.list());
     return 0;
   }
-  if (services.length === 0) {
+  // the stats carry each instance's state and PID too: one question, one pass in the daemon
+  const stats = await client.service.stats();
+  if (stats.length === 0) {
     cli.print('no services');
     return 0;
   }
-  const stats = new Map(statsList.map((s) => [s.name, s]));
-  const rows = services.map((s) => {
-    const st = stats.get(s.name);
+  const rows = stats.map((s) => {
     const live = s.pid !== null;
     return [
       s.name,
@@ -29,8 +24,8 @@ export async function run(cli: Cli): Promise<number> {
       s.pid === null ? '-' : String(s.pid),
       live ? formatDuration(s.uptime_ms) : '-',
       String(s.restarts),
-      live && st ? `${st.cpu_percent.toFixed(1)}%` : '-',
-      live && st ? formatBytes(st.rss_bytes) : '-',
+      live ? `${s.cpu_percent.toFixed(1)}%` : '-',
+      live ? formatBytes(s.rss_bytes) : '-',
       formatExit(s.last_exit),
     ];
   });

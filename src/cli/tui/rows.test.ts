@@ -75,6 +75,8 @@ const model: ViewModel = {
       'web:2',
       {
         name: 'web:2',
+        state: 'running',
+        pid: 100,
         pids: [100],
         cpu_percent: 12.5,
         cpu_seconds: 1,
