@@ -558,8 +558,13 @@ export function listenHost(listen: string): string {
 }
 
 export function isLoopbackListen(listen: string): boolean {
-  const host = listenHost(listen);
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackHost(listenHost(listen));
+}
+
+/** localhost, ::1, 127.0.0.0/8, or such an address mapped into IPv6 (a peer's remoteAddress). */
+export function isLoopbackHost(host: string): boolean {
+  const v4 = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(v4);
 }
 
 export const socketSchema = z.strictObject({

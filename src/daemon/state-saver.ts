@@ -15,7 +15,7 @@ export class StateSaver {
   readonly #file: string;
   readonly #write: () => void;
   readonly #report: StateReport;
-  #failing: string | null = null;
+  #failing = false;
   #retry: NodeJS.Timeout | null = null;
   #delayMs = firstRetryMs;
 
@@ -25,29 +25,22 @@ export class StateSaver {
     this.#report = report;
   }
 
-  /** Writes now; false when that failed and a retry is scheduled. */
-  save(): boolean {
+  /** Writes now; when that fails, a retry is scheduled. */
+  save(): void {
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
     try {
       this.#write();
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      if (this.#failing === null)
-        this.#report(new TendError('TEND_STATE_UNSAVED', { file: this.#file, why }));
-      this.#failing = why;
+      if (!this.#failing) this.#report(new TendError('TEND_STATE_UNSAVED', { file: this.#file, why }));
+      this.#failing = true;
       this.#retry = setTimeout(() => this.save(), this.#delayMs).unref();
       this.#delayMs = Math.min(this.#delayMs * 2, lastRetryMs);
-      return false;
+      return;
     }
-    if (this.#failing !== null) this.#report(new TendError('TEND_STATE_SAVED', { file: this.#file }));
-    this.#failing = null;
+    if (this.#failing) this.#report(new TendError('TEND_STATE_SAVED', { file: this.#file }));
+    this.#failing = false;
     this.#delayMs = firstRetryMs;
-    return true;
-  }
-
-  /** Whether the file lags behind what is in memory. */
-  get pending(): boolean {
-    return this.#failing !== null;
   }
 }

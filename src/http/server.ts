@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { isLoopbackListen, listenHost } from '../config/schema.ts';
+import { isLoopbackHost, isLoopbackListen, listenHost } from '../config/schema.ts';
 import { errors, isTendError, TendError } from '../core/errors.ts';
 import type { Access, Dispatcher } from '../daemon/dispatcher.ts';
 import { type RpcErrorObject, rpcCodes, toErrorObject } from '../protocol/jsonrpc.ts';
@@ -160,16 +160,12 @@ export class HttpApi {
    * The caller's access, or a refusal: 401 for a missing or wrong token (logged, and counted
    * against the address), 429 once an address has failed too often.
    */
-  #access(req: http.IncomingMessage): Access {
+  #access(req: http.IncomingMessage, pagePath: string): Access {
     // a request handed over by a fetch adapter (the Hono embedding) has no socket at all
     const address = (req.socket as typeof req.socket | null)?.remoteAddress ?? 'unknown';
     const from = `http ${address}`;
     if (!this.#opts.auth) return { scope: 'admin', who: 'anyone (auth = "none")', from };
-    if (
-      this.#opts.metricsOnLoopback &&
-      isLoopbackAddress(address) &&
-      (req.url ?? '').split('?')[0] === '/metrics'
-    )
+    if (this.#opts.metricsOnLoopback && pagePath === '/metrics' && isLoopbackHost(address))
       return { scope: 'read', who: 'a scraper on loopback (metrics = "loopback")', from };
     const blockedS = this.#limiter.blockedFor(address);
     if (blockedS > 0) throw new TendError('TEND_AUTH_RATE_LIMITED', { address, retryS: blockedS });
@@ -198,7 +194,7 @@ export class HttpApi {
       if (this.#opts.page?.serve(req, res, pagePath)) return;
       let access: Access;
       try {
-        access = this.#access(req);
+        access = this.#access(req, pagePath);
       } catch (e) {
         res.setHeader('www-authenticate', 'Bearer realm="tend"');
         if (isTendError(e) && e.code === 'TEND_AUTH_RATE_LIMITED')
@@ -455,9 +451,3 @@ function parseJson(text: string): unknown {
 }
 
 class BadJson extends Error {}
-
-/** A peer address on this machine: 127.0.0.0/8, ::1, or IPv4 mapped into IPv6. */
-function isLoopbackAddress(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
-}
